@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* The command line of ../shared/docs/CLI.md: options common to every
+ * command, and one entry point per command. */
+#ifndef SIFT_CLI_H
+#define SIFT_CLI_H
+
+#include <stdbool.h>
+
+/* Exit statuses (CLI.md). */
+enum cli_exit {
+    EXIT_DONE = 0,
+    EXIT_INPUT = 1,  /* an input could not be read */
+    EXIT_USAGE = 2,
+    EXIT_STRICT = 4, /* --strict and an anomaly was seen */
+};
+
+struct cli_options {
+    const char *command;
+    const char *format; /* -F, NULL when not given */
+    const char *output; /* -o, NULL for standard output */
+    bool quiet, strict;
+    const char **files; /* "-" when none was given */
+    int file_count;
+};
+
+/* `pcapsift info`. */
+int cli_info(const struct cli_options *o);
+
+/* The format named by -F, or picked from -o's extension, or dflt. */
+const char *cli_pick_format(const struct cli_options *o, const char *dflt);
+
+#endif
