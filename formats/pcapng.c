@@ -90,10 +90,20 @@ static void shb_options(struct sift_reader *r, struct pcapng_block *b,
     }
 }
 
-/* Starts a section from a Section Header Block of len bytes at p. */
+/* Versions we read: 1.0, and 1.2, which libpcap also accepts because some
+ * writers use it for files that are otherwise 1.0. */
+static bool version_supported(const struct sift_section *s)
+{
+    return s->version_major == 1 &&
+           (s->version_minor == 0 || s->version_minor == 2);
+}
+
+/* Starts a section from a Section Header Block of len bytes at p. A later
+ * section of a version we do not read is skipped whole, as the pcap-ng
+ * draft asks (§4.1); only the file's first one makes it unreadable. */
 static int start_section(struct sift_reader *r, struct pcapng_state *st,
                          const uint8_t *p, uint32_t len, bool big_endian,
-                         uint64_t off, struct sift_error *err)
+                         uint64_t off, bool first, struct sift_error *err)
 {
     uint8_t *copy = malloc(len);
     if (copy == NULL)
@@ -111,7 +121,8 @@ static int start_section(struct sift_reader *r, struct pcapng_state *st,
     s.version_major = sift_cursor_u16(&b.body, big_endian);
     s.version_minor = sift_cursor_u16(&b.body, big_endian);
     s.section_length = (int64_t)sift_cursor_u64(&b.body, big_endian);
-    if (s.version_major != 1 || (s.version_minor != 0 && s.version_minor != 2)) {
+    bool supported = version_supported(&s);
+    if (!supported && first) {
         free(copy);
         return sift_error_set(err, SIFT_ERR_UNSUPPORTED, SIFT_LAYER_READER,
                               off, "%s: section at offset %llu has "
@@ -119,7 +130,14 @@ static int start_section(struct sift_reader *r, struct pcapng_state *st,
                               (unsigned long long)off, s.version_major,
                               s.version_minor);
     }
-    shb_options(r, &b, &s);
+    if (supported)
+        shb_options(r, &b, &s);
+    else
+        reader_warn(r, SIFT_WARN_HEADER, off, 0,
+                    "section %u has unsupported pcap-ng version %u.%u; its "
+                    "blocks are skipped", s.index, s.version_major,
+                    s.version_minor);
+    st->skipping = !supported;
     free(st->section_copy);
     st->section_copy = copy;
     st->section = s;
@@ -181,7 +199,7 @@ static int read_shb(struct sift_reader *r, bool first, struct sift_error *err)
                               name_of(r));
     if (rc != SIFT_OK)
         return rc;
-    rc = start_section(r, st, p, len, big_endian, off, err);
+    rc = start_section(r, st, p, len, big_endian, off, first, err);
     if (rc != SIFT_OK)
         return rc;
     report_block(r, BT_SHB, off, len);
@@ -249,7 +267,7 @@ static int pcapng_next(struct sift_reader *r, struct sift_record *rec,
         struct pcapng_block b = {type, len, off, st->big_endian,
                                  sift_cursor_make(p + 8, len - 12, off + 8)};
         report_block(r, type, off, len);
-        rc = dispatch(r, &b, rec);
+        rc = st->skipping ? SIFT_END : dispatch(r, &b, rec);
         sift_source_consume(r->src, len);
         if (rc == SIFT_OK)
             return SIFT_OK;

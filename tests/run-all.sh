@@ -1,0 +1,21 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The whole test suite, as CI runs it: a gcc build with warnings as errors,
+# then a clang build under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Each runs every test: unit, golden, fuzz-corpus replay, corpus runs.
+set -eu
+cd "$(dirname "$0")/.."
+
+run_suite() {
+    dir=$1
+    shift
+    if [ ! -f "$dir/build.ninja" ]; then
+        meson setup "$dir" --werror "$@"
+    fi
+    ninja -C "$dir"
+    meson test -C "$dir" --print-errorlogs
+}
+
+run_suite build-ci-gcc
+CC=clang run_suite build-ci-asan -Db_sanitize=address,undefined \
+    -Db_lundef=false -Dbuildtype=debug
