@@ -23,6 +23,12 @@
 #define RAW_CHUNK ((size_t)256 * 1024)
 #define WINDOW_START ((size_t)256 * 1024)
 
+/* A mapped file is walked as a sliding window: pages ahead are faulted in
+ * MAP_STEP at a time (one call instead of a fault per page), and pages
+ * behind the reader are released MAP_STEP at a time, so resident memory
+ * stays flat however large the file. */
+#define MAP_STEP ((size_t)8 * 1024 * 1024)
+
 enum raw_kind { RAW_MEMORY, RAW_MMAP, RAW_FD };
 
 struct sift_source {
@@ -39,6 +45,8 @@ struct sift_source {
     size_t rpos, rend;
     bool raw_eof;
     uint64_t raw_consumed;
+    size_t map_ahead;   /* mapped bytes below this were faulted in */
+    size_t map_dropped; /* mapped bytes below this were released */
 
     /* Decoded bytes. Uncompressed memory is viewed in place (zero copy);
      * everything else goes through the window wbuf[wpos..wend). */
@@ -79,12 +87,46 @@ static const uint8_t *raw_ptr(const struct sift_source *s)
     return s->raw_kind == RAW_FD ? s->rbuf + s->rpos : s->mem + s->mem_pos;
 }
 
+/* Keeps a mapping's resident pages to a window around the position; bytes
+ * below keep_from are no longer viewed by anyone (the view a caller holds
+ * after a consume starts where that consume began). */
+static void map_slide(struct sift_source *s, size_t keep_from)
+{
+    size_t pos = s->mem_pos;
+    if (pos + MAP_STEP / 2 >= s->map_ahead && s->map_ahead < s->mem_len) {
+        size_t from = s->map_ahead;
+        size_t len = s->mem_len - from < MAP_STEP ? s->mem_len - from
+                                                  : MAP_STEP;
+        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t start = (uintptr_t)(s->mem + from) & ~(page - 1);
+#ifdef MADV_POPULATE_READ
+        if (madvise((void *)start, len, MADV_POPULATE_READ) != 0)
+#endif
+            madvise((void *)start, len, MADV_WILLNEED);
+        s->map_ahead = from + len;
+    }
+    if (keep_from > s->map_dropped + MAP_STEP) {
+        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t start = (uintptr_t)(s->mem + s->map_dropped) & ~(page - 1);
+        uintptr_t end = (uintptr_t)(s->mem + keep_from) & ~(page - 1);
+        if (end > start)
+            madvise((void *)start, end - start, MADV_DONTNEED);
+        s->map_dropped = keep_from;
+    }
+}
+
 static void raw_advance(struct sift_source *s, size_t n)
 {
-    if (s->raw_kind == RAW_FD)
+    if (s->raw_kind == RAW_FD) {
         s->rpos += n;
-    else
+    } else {
+        size_t before = s->mem_pos;
         s->mem_pos += n;
+        /* In place, the caller's view starts at the old position; under a
+         * decompressor nobody looks at raw bytes once they are consumed. */
+        if (s->raw_kind == RAW_MMAP)
+            map_slide(s, s->zero_copy ? before : s->mem_pos);
+    }
     s->raw_consumed += n;
 }
 
@@ -320,9 +362,8 @@ void sift_source_consume(struct sift_source *s, size_t n)
 {
     if (s->zero_copy) {
         size_t left = s->mem_len - s->mem_pos;
+        raw_advance(s, n < left ? n : left);
         n = n < left ? n : left;
-        s->mem_pos += n;
-        s->raw_consumed += n;
     } else {
         size_t left = s->wend - s->wpos;
         n = n < left ? n : left;
@@ -519,6 +560,7 @@ static int open_regular(int fd, const char *path, off_t size,
     s->raw_kind = RAW_MMAP;
     s->mem = map;
     s->mem_len = (size_t)size;
+    map_slide(s, 0);
     return finish_open(s, out, err);
 }
 

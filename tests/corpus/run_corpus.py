@@ -3,7 +3,8 @@
 """Runs `pcapsift info -F json` over every capture of the shared corpus and
 checks it against Wireshark's capinfos counts (capinfos_counts.tsv).
 
-usage: run_corpus.py PCAPSIFT_BINARY CORPUS_DIR TABLE_TSV [KNOWN_DIFFERENCES_TSV]
+usage: run_corpus.py PCAPSIFT_BINARY CORPUS_DIR TABLE_TSV
+                     [KNOWN_DIFFERENCES_TSV]
 
 Every file must: finish within TIMEOUT seconds, not die of a signal, exit 0
 (read to the end) or 1 (not read to its end), print no sanitizer report, and
@@ -101,6 +102,7 @@ def run_one(binary, corpus, rel):
                            stdin=subprocess.DEVNULL, capture_output=True,
                            timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
+        res["seconds"] = float(TIMEOUT)
         res["problems"].append("timed out after %d s" % TIMEOUT)
         return res
     res["seconds"] = time.monotonic() - start
@@ -263,7 +265,8 @@ def summarize(table, results, list_problems):
 
 def main(argv):
     if len(argv) not in (4, 5):
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        print("usage: run_corpus.py PCAPSIFT_BINARY CORPUS_DIR TABLE_TSV "
+              "[KNOWN_DIFFERENCES_TSV]", file=sys.stderr)
         return 2
     binary, corpus, table_path = argv[1], argv[2], argv[3]
     known_path = argv[4] if len(argv) == 5 else None

@@ -316,6 +316,43 @@ START_TEST(regular_files_are_mapped_and_errors_are_reported)
 }
 END_TEST
 
+START_TEST(large_mapped_file_reads_right_across_window_slides)
+{
+    /* 40 MiB: several 8 MiB prefetch and release steps of the mapping */
+    const size_t size = (size_t)40 << 20;
+    char path[] = "/tmp/sift-test-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    for (size_t off = 0; off < size; off += sizeof plain) {
+        size_t n = size - off < sizeof plain ? size - off : sizeof plain;
+        ck_assert_int_eq(write(fd, plain, n), (ssize_t)n);
+    }
+    close(fd);
+    struct sift_source *src;
+    struct sift_error err;
+    ck_assert_int_eq(sift_source_open_path(path, NULL, &src, &err), SIFT_OK);
+    size_t total = 0;
+    const uint8_t *p, *prev = NULL;
+    size_t got, prev_len = 0;
+    while (sift_source_peek(src, 1000003, &p, &got, &err) == SIFT_OK &&
+           got > 0) {
+        for (size_t i = 0; i < got; i += 4093)
+            ck_assert_uint_eq(p[i], plain[(total + i) % sizeof plain]);
+        sift_source_consume(src, got);
+        /* the view handed out before this consume is still readable */
+        ck_assert_uint_eq(p[got - 1], plain[(total + got - 1) % sizeof plain]);
+        prev = p;
+        prev_len = got;
+        total += got;
+    }
+    ck_assert_ptr_nonnull(prev);
+    ck_assert_uint_gt(prev_len, 0);
+    ck_assert_uint_eq(total, size);
+    sift_source_close(src);
+    unlink(path);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     fill_plain();
@@ -335,6 +372,7 @@ static Suite *suite(void)
     tcase_add_test(t, empty_memory_is_an_empty_stream);
     tcase_add_test(t, streams_plain_and_gzip_from_a_pipe);
     tcase_add_test(t, regular_files_are_mapped_and_errors_are_reported);
+    tcase_add_test(t, large_mapped_file_reads_right_across_window_slides);
     suite_add_tcase(s, t);
     return s;
 }
