@@ -26,7 +26,10 @@ struct pcap_state {
     bool big_endian;
     bool nanosecond;
     bool modified;
-    bool lengths_may_be_swapped; /* versions before 2.3 */
+    /* Versions before 2.3 wrote the original length before the captured
+     * one; some 2.3 writers did too, and DG/UX's 543.0 always does. */
+    enum { LENGTHS_IN_ORDER, LENGTHS_SWAPPED, LENGTHS_SWAPPED_IF_ODD }
+        length_order;
     size_t record_header_len;
     uint32_t max_caplen;
 };
@@ -62,8 +65,8 @@ static bool pcap_probe(const uint8_t *head, size_t len)
 static int check_version(struct sift_reader *r, uint16_t major,
                          uint16_t minor, struct sift_error *err)
 {
-    /* 2.4 is current; 2.0-2.3 are older libpcap; 543.0 is written by some
-     * old tools and read by libpcap as 2.4. */
+    /* 2.4 is current; 2.0-2.3 are older libpcap; 543.0 is DG/UX's, read by
+     * libpcap like 2.2 (lengths swapped). */
     if ((major == 2 && minor <= 4) || (major == 543 && minor == 0))
         return SIFT_OK;
     return sift_error_set(err, SIFT_ERR_UNSUPPORTED, SIFT_LAYER_READER, 4,
@@ -146,7 +149,10 @@ static int pcap_open(struct sift_reader *r, struct sift_error *err)
     rc = check_version(r, major, minor, err);
     if (rc != SIFT_OK)
         return rc;
-    st->lengths_may_be_swapped = major == 2 && minor < 3;
+    if (major == 543 || (major == 2 && minor < 3))
+        st->length_order = LENGTHS_SWAPPED;
+    else if (major == 2 && minor == 3)
+        st->length_order = LENGTHS_SWAPPED_IF_ODD;
     report_section(r, st, major, minor, thiszone, sigfigs);
     rc = add_interface(r, st, snaplen, lt_field);
     if (rc != SIFT_OK)
@@ -162,8 +168,9 @@ static int check_lengths(struct sift_reader *r, struct pcap_state *st,
                          uint64_t off, uint32_t *caplen, uint32_t *origlen,
                          struct sift_error *err)
 {
-    if (st->lengths_may_be_swapped && *caplen > *origlen) {
-        uint32_t t = *caplen; /* old libpcap wrote them the other way round */
+    if (st->length_order == LENGTHS_SWAPPED ||
+        (st->length_order == LENGTHS_SWAPPED_IF_ODD && *caplen > *origlen)) {
+        uint32_t t = *caplen;
         *caplen = *origlen;
         *origlen = t;
     }

@@ -33,8 +33,6 @@ static int check_length(struct sift_reader *r, uint32_t type, uint32_t len,
     const char *why = NULL;
     if (len < min)
         why = "below the minimum";
-    else if (len % 4 != 0)
-        why = "not a multiple of 4";
     else if (len > MAX_BLOCK_LEN)
         why = "over the maximum of 16 MiB";
     if (why == NULL)
@@ -45,30 +43,48 @@ static int check_length(struct sift_reader *r, uint32_t type, uint32_t len,
                           name_of(r), type, (unsigned long long)off, len, why);
 }
 
-/* Peeks a whole block of len bytes. SIFT_OK with *p set; SIFT_END when the
- * file ends inside it (warned); an error otherwise. */
+/* Peeks a whole block whose header gives len; sets *span to the bytes it
+ * occupies. The draft requires len to be a multiple of 4, but old NTAR
+ * writers stored the unpadded length in both length fields and put the
+ * trailer at the padded end; such a block is read (Wireshark reads them,
+ * libpcap refuses them) when the trailer there repeats len exactly.
+ * SIFT_OK with *p set; SIFT_END when the file ends inside the block
+ * (warned); an error otherwise. */
 static int peek_block(struct sift_reader *r, uint32_t type, uint32_t len,
                       bool big_endian, uint64_t off, const uint8_t **p,
-                      struct sift_error *err)
+                      uint32_t *span, struct sift_error *err)
 {
+    *span = (len + 3u) & ~3u;
     size_t got;
-    int rc = sift_source_peek(r->src, len, p, &got, err);
+    int rc = sift_source_peek(r->src, *span, p, &got, err);
     if (rc != SIFT_OK)
         return rc;
-    if (got < len) {
+    if (got < *span) {
         reader_warn(r, SIFT_WARN_TRUNCATED_RECORD, off, r->records + 1,
                     "last block (type 0x%08x) cut short: %zu of its %u bytes "
-                    "present", type, got, len);
+                    "present", type, got, *span);
         return SIFT_END;
     }
-    struct sift_cursor t = sift_cursor_make(*p + len - 4, 4, off + len - 4);
+    struct sift_cursor t = sift_cursor_make(*p + *span - 4, 4,
+                                            off + *span - 4);
     uint32_t trailer = sift_cursor_u32(&t, big_endian);
     if (trailer != len)
         return sift_error_set(err, SIFT_ERR_MALFORMED, SIFT_LAYER_READER, off,
                               "%s: block of type 0x%08x at offset %llu: total "
-                              "length in header %u and trailer %u don't match",
-                              name_of(r), type, (unsigned long long)off, len,
+                              "length in header %u%s and trailer %u don't "
+                              "match", name_of(r), type,
+                              (unsigned long long)off, len,
+                              len == *span ? "" : " (not a multiple of 4)",
                               trailer);
+    if (len != *span) {
+        struct pcapng_state *st = r->state;
+        if (!st->unpadded_warned)
+            reader_warn(r, SIFT_WARN_HEADER, off, 0,
+                        "block lengths that are not a multiple of 4 (an old "
+                        "NTAR writer's unpadded lengths, first at this "
+                        "block); read with their padding");
+        st->unpadded_warned = true;
+    }
     return SIFT_OK;
 }
 
@@ -190,9 +206,10 @@ static int read_shb(struct sift_reader *r, bool first, struct sift_error *err)
     bool big_endian = bom == BOM;
     c = sift_cursor_make(p + 4, 4, off + 4);
     uint32_t len = sift_cursor_u32(&c, big_endian);
+    uint32_t span = len;
     rc = check_length(r, BT_SHB, len, MIN_SHB_LEN, off, err);
     if (rc == SIFT_OK)
-        rc = peek_block(r, BT_SHB, len, big_endian, off, &p, err);
+        rc = peek_block(r, BT_SHB, len, big_endian, off, &p, &span, err);
     if (rc == SIFT_END && first)
         return sift_error_set(err, SIFT_ERR_TRUNCATED, SIFT_LAYER_READER, off,
                               "%s: pcap-ng section header cut short",
@@ -203,7 +220,7 @@ static int read_shb(struct sift_reader *r, bool first, struct sift_error *err)
     if (rc != SIFT_OK)
         return rc;
     report_block(r, BT_SHB, off, len);
-    sift_source_consume(r->src, len);
+    sift_source_consume(r->src, span);
     return SIFT_OK;
 }
 
@@ -259,16 +276,18 @@ static int pcapng_next(struct sift_reader *r, struct sift_record *rec,
                 return rc;
             continue;
         }
+        uint32_t span = len;
         rc = check_length(r, type, len, MIN_BLOCK_LEN, off, err);
         if (rc == SIFT_OK)
-            rc = peek_block(r, type, len, st->big_endian, off, &p, err);
+            rc = peek_block(r, type, len, st->big_endian, off, &p, &span,
+                            err);
         if (rc != SIFT_OK)
             return rc;
         struct pcapng_block b = {type, len, off, st->big_endian,
                                  sift_cursor_make(p + 8, len - 12, off + 8)};
         report_block(r, type, off, len);
         rc = st->skipping ? SIFT_END : dispatch(r, &b, rec);
-        sift_source_consume(r->src, len);
+        sift_source_consume(r->src, span);
         if (rc == SIFT_OK)
             return SIFT_OK;
         if (rc < 0)

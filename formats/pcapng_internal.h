@@ -44,6 +44,7 @@ struct pcapng_block {
 struct pcapng_state {
     bool big_endian;
     bool skipping;     /* the current section's version is not read */
+    bool unpadded_warned; /* an unpadded block length was reported */
     uint32_t sections; /* sections seen */
     uint64_t interface_bytes;
     struct sift_section section;

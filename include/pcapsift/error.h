@@ -39,7 +39,8 @@ enum sift_layer {
     SIFT_LAYER_OUTPUT,
 };
 
-#define SIFT_MESSAGE_MAX 256
+/* Room for a long path and the reason. */
+#define SIFT_MESSAGE_MAX 1024
 
 /* Filled by a failing call; owned by the caller. */
 struct sift_error {

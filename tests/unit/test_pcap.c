@@ -101,24 +101,51 @@ START_TEST(refuses_unknown_versions)
 }
 END_TEST
 
-START_TEST(old_versions_swap_lengths_back)
+/* Reads a file of the given version whose one record stores first and
+ * second in its two length fields, followed by 20 bytes of data. */
+static struct readall lengths_as_stored(uint16_t major, uint16_t minor,
+                                        uint32_t first, uint32_t second)
 {
     struct buf b;
     buf_init(&b, false);
-    pcap_header(&b, 0xa1b2c3d4, 2, 2, 65535, 1);
-    pcap_record(&b, 1, 0, 20, 20, frame);
-    /* 2.2 writers put the lengths the other way round */
+    pcap_header(&b, 0xa1b2c3d4, major, minor, 65535, 1);
     buf_u32(&b, 2);
     buf_u32(&b, 0);
-    buf_u32(&b, 1514);
-    buf_u32(&b, 20);
+    buf_u32(&b, first);
+    buf_u32(&b, second);
     buf_bytes(&b, frame, 20);
+    pcap_record(&b, 3, 0, 20, 20, frame);
     struct readall r;
     readall_memory(b.data, b.len, &r);
-    ck_assert_uint_eq(r.records, 2);
-    ck_assert_uint_eq(r.caplen[1], 20);
-    ck_assert_uint_eq(r.origlen[1], 1514);
     buf_free(&b);
+    return r;
+}
+
+START_TEST(old_versions_store_lengths_the_other_way_round)
+{
+    /* before 2.3, and in DG/UX's 543.0: original length first, always */
+    const uint16_t swapped[][2] = {{2, 2}, {2, 0}, {543, 0}};
+    for (size_t i = 0; i < 3; i++) {
+        struct readall r = lengths_as_stored(swapped[i][0], swapped[i][1],
+                                             1514, 20);
+        ck_assert_uint_eq(r.records, 2);
+        ck_assert_uint_eq(r.caplen[0], 20);
+        ck_assert_uint_eq(r.origlen[0], 1514);
+        ck_assert_uint_eq(r.warnings, 0);
+    }
+    /* 2.3: either order was written; the captured one is the smaller */
+    struct readall r = lengths_as_stored(2, 3, 1514, 20);
+    ck_assert_uint_eq(r.records, 2);
+    ck_assert_uint_eq(r.caplen[0], 20);
+    ck_assert_uint_eq(r.origlen[0], 1514);
+    r = lengths_as_stored(2, 3, 20, 1514);
+    ck_assert_uint_eq(r.caplen[0], 20);
+    ck_assert_uint_eq(r.origlen[0], 1514);
+    /* 2.4: as stored, so this record is odd but read, with a warning */
+    r = lengths_as_stored(2, 4, 20, 1514);
+    ck_assert_uint_eq(r.records, 2);
+    ck_assert_uint_eq(r.caplen[0], 20);
+    ck_assert_uint_eq(r.warnings, 0);
 }
 END_TEST
 
@@ -302,7 +329,7 @@ static Suite *suite(void)
     tcase_add_test(t, reads_every_magic_in_both_orders);
     tcase_add_test(t, reads_the_modified_format);
     tcase_add_test(t, refuses_unknown_versions);
-    tcase_add_test(t, old_versions_swap_lengths_back);
+    tcase_add_test(t, old_versions_store_lengths_the_other_way_round);
     tcase_add_test(t, separates_fcs_bits_from_link_type);
     tcase_add_test(t, warns_on_reserved_link_type_bits);
     tcase_add_test(t, insane_length_stops_the_file_but_keeps_earlier_records);

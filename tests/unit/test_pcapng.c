@@ -252,6 +252,30 @@ START_TEST(block_length_is_validated_before_use)
 }
 END_TEST
 
+START_TEST(unpadded_ntar_lengths_are_read_when_the_trailer_agrees)
+{
+    struct buf b;
+    buf_init(&b, false);
+    ng_shb(&b, NULL);
+    ng_idb(&b, 1, 0, -1, NULL);
+    for (int i = 0; i < 2; i++) {
+        /* an old NTAR writer: 8 + 20 + 5 + 4 = 37 bytes stated, 40 used */
+        size_t at = b.len;
+        ng_epb(&b, 0, 1, 5, 5, frame, NULL);
+        buf_put32(&b, at + 4, 37);
+        buf_put32(&b, b.len - 4, 37);
+    }
+    ng_epb(&b, 0, 1, 8, 8, frame, NULL);
+    struct readall r;
+    readall_memory(b.data, b.len, &r);
+    ck_assert_int_eq(r.end_rc, SIFT_END);
+    ck_assert_uint_eq(r.records, 3);
+    ck_assert_uint_eq(r.caplen[1], 5);
+    ck_assert_uint_eq(readall_warnings_of(&r, SIFT_WARN_HEADER), 1);
+    buf_free(&b);
+}
+END_TEST
+
 START_TEST(damaged_packets_are_skipped_not_fatal)
 {
     struct buf b;
@@ -404,6 +428,7 @@ static Suite *suite(void)
     tcase_add_test(t, simple_and_obsolete_packet_blocks);
     tcase_add_test(t, name_stats_secrets_custom_and_unknown_blocks);
     tcase_add_test(t, block_length_is_validated_before_use);
+    tcase_add_test(t, unpadded_ntar_lengths_are_read_when_the_trailer_agrees);
     tcase_add_test(t, damaged_packets_are_skipped_not_fatal);
     tcase_add_test(t, malformed_options_keep_the_block);
     tcase_add_test(t, unsupported_version_and_bad_byte_order_magic);
