@@ -2,6 +2,7 @@
 /* Reads a whole in-memory capture into a struct readall. */
 #include "readall.h"
 
+#include <check.h>
 #include <string.h>
 
 static void on_section(void *ctx, const struct sift_section *s)
@@ -115,4 +116,33 @@ size_t readall_warnings_of(const struct readall *r,
     for (size_t i = 0; i < r->warnings && i < READALL_MAX; i++)
         n += r->warn_kind[i] == kind;
     return n;
+}
+
+size_t readall_prefix_sweep(const uint8_t *data, size_t len)
+{
+    static struct readall full, r; /* large: kept off the stack */
+    readall_memory(data, len, &full);
+    ck_assert_int_eq(full.open_rc, SIFT_OK);
+    size_t shortest = 0;
+    for (size_t n = 0; n <= len; n++) {
+        readall_memory(data, n, &r);
+        if (n < 4) { /* too short for any magic */
+            ck_assert_int_eq(r.open_rc, SIFT_ERR_FORMAT);
+            continue;
+        }
+        if (r.open_rc != SIFT_OK) {
+            ck_assert_int_eq(r.open_rc, SIFT_ERR_TRUNCATED);
+            continue;
+        }
+        if (shortest == 0)
+            shortest = n;
+        ck_assert(r.end_rc == SIFT_END || r.end_rc == SIFT_ERR_TRUNCATED ||
+                  r.end_rc == SIFT_ERR_MALFORMED);
+        ck_assert_uint_le(r.records, full.records);
+        for (size_t i = 0; i < r.records && i < READALL_MAX; i++)
+            ck_assert_uint_eq(r.sum[i], full.sum[i]);
+        if (n < len)
+            ck_assert(r.records < full.records || r.warnings > 0);
+    }
+    return shortest;
 }

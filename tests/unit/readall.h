@@ -37,6 +37,13 @@ struct readall {
 
 void readall_memory(const void *data, size_t len, struct readall *out);
 
+/* STYLE.md's prefix sweep over every prefix 0..len of a valid capture:
+ * each may only open and end cleanly, or as truncated or malformed; it
+ * delivers a prefix of the full file's records (same bytes); and a cut
+ * file either delivers fewer records or says it was cut. Returns the
+ * shortest prefix the reader opened. */
+size_t readall_prefix_sweep(const uint8_t *data, size_t len);
+
 /* How many of the warnings are of this kind. */
 size_t readall_warnings_of(const struct readall *r,
                            enum sift_warning_kind kind);
