@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Checks of the command-line contract (../shared/docs/CLI.md) that a
+golden output cannot express: files written with -o, exit statuses, and
+what is (not) left behind.
+
+usage: run_cli.py PCAPSIFT SRCROOT
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+BIN = os.path.abspath(sys.argv[1])
+ROOT = os.path.abspath(sys.argv[2])
+CAPTURE = os.path.join(ROOT, "testdata", "http", "basic.pcap")
+failures = []
+passed = 0
+
+
+def run(*args, stdin=subprocess.DEVNULL, cwd=None):
+    return subprocess.run([BIN, *args], stdin=stdin, capture_output=True,
+                          cwd=cwd, timeout=60)
+
+
+def check(name, cond, detail=""):
+    global passed
+    if cond:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failures.append(name)
+        print(f"FAIL {name} {detail}")
+
+
+def test_output_file_format_from_extension(tmp):
+    for ext, parse in ((".json", json.loads),
+                       (".jsonl", lambda s: [json.loads(l) for l in s.splitlines()]),
+                       (".ndjson", lambda s: [json.loads(l) for l in s.splitlines()])):
+        out = os.path.join(tmp, "info" + ext)
+        p = run("info", "-o", out, CAPTURE)
+        check(f"-o {ext}: exit 0, nothing on stdout",
+              p.returncode == 0 and p.stdout == b"", p.stderr)
+        with open(out, encoding="utf-8") as f:
+            objs = parse(f.read())
+        check(f"-o {ext}: one object with the packet count",
+              len(objs) == 1 and objs[0]["packets"] == 68)
+        check(f"-o {ext}: mode like a plain create",
+              os.stat(out).st_mode & 0o777 == 0o666 & ~current_umask())
+    out = os.path.join(tmp, "info.txt")
+    p = run("info", "-F", "json", "-o", out, CAPTURE)
+    with open(out, encoding="utf-8") as f:
+        check("-F wins over the extension", f.read().startswith("["))
+
+
+def current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_failed_output_leaves_nothing(tmp):
+    out = os.path.join(tmp, "no-such-dir", "x.json")
+    p = run("info", "-o", out, CAPTURE)
+    check("unwritable -o: exit 1", p.returncode == 1, p.returncode)
+    check("unwritable -o: nothing created",
+          not os.path.exists(os.path.dirname(out)))
+
+
+def test_unreadable_input_still_written(tmp):
+    out = os.path.join(tmp, "partial.jsonl")
+    trunc = os.path.join(ROOT, "testdata", "formats", "invalid-version.pcap")
+    p = run("info", "-o", out, CAPTURE, trunc)
+    check("one unreadable input: exit 1", p.returncode == 1, p.returncode)
+    with open(out, encoding="utf-8") as f:
+        objs = [json.loads(l) for l in f.read().splitlines()]
+    check("one unreadable input: both described",
+          len(objs) == 2 and objs[0]["packets"] == 68 and objs[1]["error"])
+    check("one unreadable input: the reason on stderr",
+          b"unsupported pcap version" in p.stderr)
+    q = run("info", "-q", "-o", out, trunc)
+    check("-q: no message on stderr", q.stderr == b"", q.stderr)
+    leftovers = [n for n in os.listdir(tmp) if ".tmp." in n]
+    check("no temporary files left", leftovers == [], leftovers)
+
+
+def test_help_version_and_stdin():
+    p = run("--help")
+    check("--help: exit 0 and usage on stdout",
+          p.returncode == 0 and b"usage: pcapsift" in p.stdout)
+    p = run("-V")
+    check("-V: exit 0 and a version", p.returncode == 0 and
+          p.stdout.startswith(b"pcapsift "))
+    with open(CAPTURE, "rb") as f:
+        p = run("info", "-F", "jsonl", stdin=f)
+    check("no FILE reads standard input",
+          p.returncode == 0 and json.loads(p.stdout)["packets"] == 68)
+    with open(CAPTURE, "rb") as f:
+        p = run("info", "-F", "jsonl", "--", "-", stdin=f)
+    check("'--' then '-' reads standard input",
+          p.returncode == 0 and json.loads(p.stdout)["file"] == "-")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        test_output_file_format_from_extension(tmp)
+        test_failed_output_leaves_nothing(tmp)
+        test_unreadable_input_still_written(tmp)
+    test_help_version_and_stdin()
+    print(f"{passed} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
