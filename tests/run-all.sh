@@ -6,6 +6,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+status=0
 run_suite() {
     dir=$1
     shift
@@ -13,9 +14,11 @@ run_suite() {
         meson setup "$dir" --werror "$@"
     fi
     ninja -C "$dir"
-    meson test -C "$dir" --print-errorlogs
+    meson test -C "$dir" --print-errorlogs || status=1
 }
 
 run_suite build-ci-gcc
 CC=clang run_suite build-ci-asan -Db_sanitize=address,undefined \
     -Db_lundef=false -Dbuildtype=debug
+python3 tests/summary.py build-ci-gcc build-ci-asan || status=1
+exit $status
