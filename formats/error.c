@@ -56,6 +56,7 @@ const char *sift_warning_kind_name(enum sift_warning_kind kind)
     case SIFT_WARN_TRAILING_DATA: return "trailing-data";
     case SIFT_WARN_COMPRESSION: return "compression";
     case SIFT_WARN_HEADER: return "header";
+    case SIFT_WARN_INPUT_CHANGED: return "input-changed";
     }
     return "unknown";
 }

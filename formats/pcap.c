@@ -201,7 +201,7 @@ static void set_timestamp(struct sift_reader *r, struct pcap_state *st,
 {
     uint32_t per_second = st->nanosecond ? 1000000000u : 1000000u;
     if (frac >= per_second)
-        reader_warn(r, SIFT_WARN_TIMESTAMP, off, r->records + 1,
+        reader_warn(r, SIFT_WARN_TIMESTAMP, off, rec->number,
                     "fraction of a second %u is not below %u", frac,
                     per_second);
     uint64_t units = (uint64_t)sec * per_second + frac;
@@ -251,7 +251,9 @@ static int pcap_next(struct sift_reader *r, struct sift_record *rec,
     rec->linktype = rec->iface->linktype;
     rec->caplen = caplen;
     rec->origlen = origlen;
-    rec->data = p + st->record_header_len;
+    struct sift_cursor whole_record = sift_cursor_make(p, whole, off);
+    sift_cursor_skip(&whole_record, st->record_header_len);
+    rec->data = sift_cursor_bytes(&whole_record, caplen);
     set_timestamp(r, st, off, sec, frac, rec);
     sift_source_consume(r->src, whole);
     return SIFT_OK;

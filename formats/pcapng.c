@@ -43,6 +43,60 @@ static int check_length(struct sift_reader *r, uint32_t type, uint32_t len,
                           name_of(r), type, (unsigned long long)off, len, why);
 }
 
+/* A cursor over a block's body: what lies between its two length fields. */
+static struct sift_cursor block_body(const uint8_t *p, uint32_t len,
+                                     uint64_t off)
+{
+    struct sift_cursor c = sift_cursor_make(p, len, off);
+    sift_cursor_skip(&c, 8);
+    return sift_cursor_sub(&c, (size_t)len - 12);
+}
+
+/* peek_block's answer for a block to pass over (its trailer is damaged). */
+#define BLOCK_SKIP 2
+
+/* The 32-bit trailer of a block of span bytes at p. */
+static uint32_t trailer_at(const uint8_t *p, uint32_t span, uint64_t off,
+                           bool big_endian)
+{
+    struct sift_cursor c = sift_cursor_make(p, span, off);
+    sift_cursor_skip(&c, (size_t)span - 4);
+    return sift_cursor_u32(&c, big_endian);
+}
+
+/* After a block of span bytes at off whose trailer does not match its
+ * header: does a sound block (or the end of the file) follow where the
+ * header says? Then only the trailer was damaged, and the walk can go on. */
+static bool next_block_plausible(struct sift_reader *r, uint64_t off,
+                                 uint32_t span, bool big_endian)
+{
+    const uint8_t *p;
+    size_t got;
+    if (sift_source_peek(r->src, (size_t)span + 8, &p, &got, NULL) != SIFT_OK)
+        return false;
+    if (got == span)
+        return true; /* the file ends exactly there */
+    if (got < (size_t)span + 8)
+        return false;
+    struct sift_cursor c = sift_cursor_make(p, got, off);
+    sift_cursor_skip(&c, span);
+    uint32_t type = sift_cursor_u32(&c, big_endian);
+    uint32_t len = sift_cursor_u32(&c, big_endian);
+    if (type == BT_SHB)
+        return true; /* a new section; read_shb checks it fully */
+    if (len < MIN_BLOCK_LEN || len > MAX_BLOCK_LEN)
+        return false;
+    uint32_t next_span = (len + 3u) & ~3u;
+    if (sift_source_peek(r->src, (size_t)span + next_span, &p, &got, NULL) !=
+            SIFT_OK ||
+        got < (size_t)span + next_span)
+        return false;
+    struct sift_cursor n = sift_cursor_make(p, got, off);
+    sift_cursor_skip(&n, span);
+    return trailer_at(sift_cursor_bytes(&n, next_span), next_span, 0,
+                      big_endian) == len;
+}
+
 /* Peeks a whole block whose header gives len; sets *span to the bytes it
  * occupies. The draft requires len to be a multiple of 4, but old NTAR
  * writers stored the unpadded length in both length fields and put the
@@ -65,9 +119,15 @@ static int peek_block(struct sift_reader *r, uint32_t type, uint32_t len,
                     "present", type, got, *span);
         return SIFT_END;
     }
-    struct sift_cursor t = sift_cursor_make(*p + *span - 4, 4,
-                                            off + *span - 4);
-    uint32_t trailer = sift_cursor_u32(&t, big_endian);
+    uint32_t trailer = trailer_at(*p, *span, off, big_endian);
+    if (trailer != len && type != BT_SHB &&
+        next_block_plausible(r, off, *span, big_endian)) {
+        reader_warn(r, SIFT_WARN_MALFORMED_BLOCK, off, r->records + 1,
+                    "block of type 0x%08x: total length in header %u and "
+                    "trailer %u don't match, but the next block is where the "
+                    "header says; this block skipped", type, len, trailer);
+        return BLOCK_SKIP;
+    }
     if (trailer != len)
         return sift_error_set(err, SIFT_ERR_MALFORMED, SIFT_LAYER_READER, off,
                               "%s: block of type 0x%08x at offset %llu: total "
@@ -127,7 +187,7 @@ static int start_section(struct sift_reader *r, struct pcapng_state *st,
                               "no memory for a section header");
     memcpy(copy, p, len);
     struct pcapng_block b = {BT_SHB, len, off, big_endian,
-                             sift_cursor_make(copy + 8, len - 12, off + 8)};
+                             block_body(copy, len, off)};
     sift_cursor_skip(&b.body, 4); /* byte-order magic, already read */
     struct sift_section s;
     memset(&s, 0, sizeof s);
@@ -196,7 +256,8 @@ static int read_shb(struct sift_reader *r, bool first, struct sift_error *err)
                     "file ends inside a section header");
         return SIFT_END;
     }
-    struct sift_cursor c = sift_cursor_make(p + 8, 4, off + 8);
+    struct sift_cursor c = sift_cursor_make(p, got, off);
+    sift_cursor_skip(&c, 8);
     uint32_t bom = sift_cursor_be32(&c);
     if (bom != BOM && bom != 0x4D3C2B1Au)
         return sift_error_set(err, SIFT_ERR_MALFORMED, SIFT_LAYER_READER, off,
@@ -204,7 +265,8 @@ static int read_shb(struct sift_reader *r, bool first, struct sift_error *err)
                               "byte-order magic 0x%08x", name_of(r),
                               (unsigned long long)off, bom);
     bool big_endian = bom == BOM;
-    c = sift_cursor_make(p + 4, 4, off + 4);
+    c = sift_cursor_make(p, got, off);
+    sift_cursor_skip(&c, 4);
     uint32_t len = sift_cursor_u32(&c, big_endian);
     uint32_t span = len;
     rc = check_length(r, BT_SHB, len, MIN_SHB_LEN, off, err);
@@ -281,10 +343,15 @@ static int pcapng_next(struct sift_reader *r, struct sift_record *rec,
         if (rc == SIFT_OK)
             rc = peek_block(r, type, len, st->big_endian, off, &p, &span,
                             err);
+        if (rc == BLOCK_SKIP) {
+            report_block(r, type, off, len);
+            sift_source_consume(r->src, span);
+            continue;
+        }
         if (rc != SIFT_OK)
             return rc;
         struct pcapng_block b = {type, len, off, st->big_endian,
-                                 sift_cursor_make(p + 8, len - 12, off + 8)};
+                                 block_body(p, len, off)};
         report_block(r, type, off, len);
         rc = st->skipping ? SIFT_END : dispatch(r, &b, rec);
         sift_source_consume(r->src, span);

@@ -48,6 +48,13 @@ int pcapng_next_option(struct sift_reader *r, const struct pcapng_block *b,
 static void tsresol_option(struct sift_reader *r, struct sift_interface *i,
                            struct pcapng_option *o)
 {
+    if (o->len != 1) {
+        reader_warn(r, SIFT_WARN_MALFORMED_OPTION,
+                    sift_cursor_offset(&o->value), 0,
+                    "if_tsresol of %u bytes instead of 1; microseconds "
+                    "assumed", o->len);
+        return;
+    }
     uint8_t v = sift_cursor_u8(&o->value);
     bool pow2 = (v & 0x80) != 0;
     uint8_t exp = v & 0x7f;
@@ -75,12 +82,13 @@ static void idb_option(struct sift_reader *r, struct pcapng_block *b,
     case 3: i->description = t; break;
     case 8: i->speed = sift_cursor_u64(&o->value, b->big_endian); break;
     case 9: tsresol_option(r, i, o); break;
-    case 11: /* if_filter: a type byte, then the filter */
-        if (n > 0) {
-            i->filter.ptr = t.ptr + 1;
-            i->filter.len = n - 1;
-        }
+    case 11: { /* if_filter: a type byte, then the filter */
+        struct sift_cursor f = o->value;
+        sift_cursor_skip(&f, 1);
+        i->filter.len = sift_cursor_left(&f);
+        i->filter.ptr = (const char *)sift_cursor_bytes(&f, i->filter.len);
         break;
+    }
     case 12: i->os = t; break;
     case 13: i->fcs_len = sift_cursor_u8(&o->value); break;
     case 14: i->tsoffset = (int64_t)sift_cursor_u64(&o->value, b->big_endian); break;
@@ -120,7 +128,21 @@ int pcapng_read_idb(struct sift_reader *r, struct pcapng_block *b)
         free(copy);
         reader_warn(r, SIFT_WARN_MALFORMED_BLOCK, b->offset, 0,
                     "interface description block too short (%zu bytes); "
-                    "interface %zu is missing", body_len, r->iface_count);
+                    "interface %zu's packets will be skipped", body_len,
+                    r->iface_count);
+        /* It still takes its id, so later interfaces keep theirs. */
+        memset(&i, 0, sizeof i);
+        i.section = st->sections - 1;
+        i.damaged = true;
+        i.fcs_len = -1;
+        i.tsresol_exp = 6;
+        const struct sift_interface *placeholder =
+            reader_add_iface(r, &i, NULL);
+        if (placeholder == NULL)
+            return SIFT_ERR_NOMEM;
+        st->interface_bytes += b->length;
+        if (r->cb.on_interface != NULL)
+            r->cb.on_interface(r->cb.ctx, placeholder);
         return SIFT_END;
     }
     struct pcapng_option o;
@@ -149,7 +171,11 @@ static const struct sift_interface *packet_iface(struct sift_reader *r,
                     "packet block (type 0x%08x) names interface %u, but the "
                     "section has %zu; packet skipped", b->type, id,
                     r->iface_count);
-    return i;
+    else if (i->damaged)
+        reader_warn(r, SIFT_WARN_MALFORMED_RECORD, b->offset, r->records + 1,
+                    "packet on interface %u, whose description was "
+                    "damaged; packet skipped", id);
+    return i != NULL && !i->damaged ? i : NULL;
 }
 
 /* Takes caplen bytes of packet data and their padding from the body. */
@@ -197,9 +223,9 @@ static void set_timestamp(struct sift_reader *r, struct pcapng_block *b,
 {
     rec->has_timestamp = true;
     if (!sift_timestamp_to_ns(i, (uint64_t)hi << 32 | lo, &rec->ts_ns))
-        reader_warn(r, SIFT_WARN_TIMESTAMP, b->offset, r->records + 1,
-                    "timestamp does not fit 64-bit nanoseconds since 1970 "
-                    "(after year 2262); clamped");
+        reader_warn(r, SIFT_WARN_TIMESTAMP, b->offset, rec->number,
+                    "timestamp outside what 64-bit nanoseconds since 1970 "
+                    "hold (years 1677 to 2262); clamped");
 }
 
 static void packet_options(struct sift_reader *r, struct pcapng_block *b,
@@ -275,8 +301,13 @@ int pcapng_read_spb(struct sift_reader *r, struct pcapng_block *b,
     size_t cap = rec->origlen;
     if (i->snaplen != 0 && cap > i->snaplen)
         cap = i->snaplen;
-    if (cap > sift_cursor_left(&b->body))
+    if (cap > sift_cursor_left(&b->body)) {
+        reader_warn(r, SIFT_WARN_MALFORMED_RECORD, b->offset, r->records + 1,
+                    "simple packet block holds %zu bytes, fewer than the "
+                    "%zu its lengths imply; its padding may be counted",
+                    sift_cursor_left(&b->body), cap);
         cap = sift_cursor_left(&b->body);
+    }
     rec->caplen = (uint32_t)cap;
     rec->data = sift_cursor_bytes(&b->body, cap);
     fill_record(r, b, i, rec);

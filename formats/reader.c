@@ -80,9 +80,10 @@ void reader_add_comment(struct sift_comments *c, const uint8_t *p, size_t len)
 }
 
 /* Record-length sanity (libpcap's max_snaplen_for_dlt): 256 KiB for most
- * link types; D-Bus messages may reach 128 MiB, USB and EBHSCR frames are
- * allowed more. A file header may raise the bound up to 16 MiB (some
- * writers use large snap lengths). */
+ * link types; D-Bus messages may reach 128 MiB (we read those up to the
+ * 64 MiB a peek may see), USB and EBHSCR frames are allowed more. A file
+ * header may raise the bound up to 16 MiB (some writers use large snap
+ * lengths). */
 #define SANE_SNAPLEN (256u * 1024)
 #define LARGEST_SNAPLEN_RAISE (16u * 1024 * 1024)
 
@@ -97,6 +98,9 @@ uint32_t reader_max_caplen(uint32_t linktype, uint32_t snaplen)
         max = 1024u * 1024;
     if (snaplen > max)
         max = snaplen < LARGEST_SNAPLEN_RAISE ? snaplen : LARGEST_SNAPLEN_RAISE;
+    /* A record is peeked whole, header included: keep within a peek. */
+    if (max > SIFT_SOURCE_MAX_PEEK - 64)
+        max = (uint32_t)(SIFT_SOURCE_MAX_PEEK - 64);
     return max;
 }
 

@@ -63,15 +63,19 @@ struct sift_source {
     bool z_ready;
 #ifdef SIFT_HAVE_ZSTD
     ZSTD_DStream *zs;
+    size_t zstd_hint; /* the decoder's last return: 0 at a frame's end */
 #endif
 };
 
-static void warn(struct sift_source *s, enum sift_warning_kind kind,
-                 const char *msg)
+/* A warning about the decoded stream where decoding has got to (which is
+ * ahead of where the reader is: the window reads ahead). */
+static void warn_at(struct sift_source *s, enum sift_warning_kind kind,
+                    const char *msg)
 {
     if (s->opt.on_warning == NULL)
         return;
-    struct sift_warning w = {kind, SIFT_LAYER_SOURCE, s->consumed, 0, msg};
+    uint64_t at = s->consumed + (s->zero_copy ? 0 : s->wend - s->wpos);
+    struct sift_warning w = {kind, SIFT_LAYER_SOURCE, at, 0, msg};
     s->opt.on_warning(s->opt.warning_ctx, &w);
 }
 
@@ -79,7 +83,12 @@ static void warn(struct sift_source *s, enum sift_warning_kind kind,
 
 static size_t raw_avail(const struct sift_source *s)
 {
-    return s->raw_kind == RAW_FD ? s->rend - s->rpos : s->mem_len - s->mem_pos;
+    if (s->raw_kind == RAW_FD)
+        return s->rend - s->rpos;
+    if (s->raw_kind == RAW_MMAP) /* only pages known to be there */
+        return (s->map_ahead < s->mem_len ? s->map_ahead : s->mem_len) -
+               s->mem_pos;
+    return s->mem_len - s->mem_pos;
 }
 
 static const uint8_t *raw_ptr(const struct sift_source *s)
@@ -87,24 +96,56 @@ static const uint8_t *raw_ptr(const struct sift_source *s)
     return s->raw_kind == RAW_FD ? s->rbuf + s->rpos : s->mem + s->mem_pos;
 }
 
+/* The file behind a mapping got shorter (truncated or rotated while being
+ * read): a page past its new end would raise SIGBUS, so the mapping's
+ * usable length is cut to the new size and the rest reads as a cut file. */
+static void map_shrunk(struct sift_source *s)
+{
+    struct stat st;
+    size_t now = 0;
+    if (fstat(s->fd, &st) == 0 && st.st_size >= 0)
+        now = (size_t)st.st_size;
+    if (now >= s->mem_len)
+        return;
+    s->mem_len = now > s->mem_pos ? now : s->mem_pos;
+    s->map_ahead = s->mem_len;
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s shrank to %zu bytes while being read; "
+             "read as if it ended there", s->name, now);
+    warn_at(s, SIFT_WARN_INPUT_CHANGED, msg);
+}
+
+/* Faults in mapped pages up to upto (at least MAP_STEP at a time, one call
+ * instead of a fault per page). Nothing reads a mapped byte before this:
+ * MADV_POPULATE_READ fails with EFAULT, where a plain read would raise
+ * SIGBUS, when the file has shrunk under the mapping. */
+static void map_ensure(struct sift_source *s, size_t upto)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    while (s->map_ahead < upto && s->map_ahead < s->mem_len) {
+        size_t from = s->map_ahead;
+        size_t len = s->mem_len - from < MAP_STEP ? s->mem_len - from
+                                                  : MAP_STEP;
+        uintptr_t start = (uintptr_t)(s->mem + from) & ~(page - 1);
+        size_t span = len + (size_t)((uintptr_t)(s->mem + from) - start);
+        if (madvise((void *)start, span, MADV_POPULATE_READ) != 0) {
+            if (errno == EFAULT) {
+                map_shrunk(s);
+                return;
+            }
+            madvise((void *)start, span, MADV_WILLNEED); /* older kernels */
+        }
+        s->map_ahead = from + len;
+    }
+}
+
 /* Keeps a mapping's resident pages to a window around the position; bytes
  * below keep_from are no longer viewed by anyone (the view a caller holds
  * after a consume starts where that consume began). */
 static void map_slide(struct sift_source *s, size_t keep_from)
 {
-    size_t pos = s->mem_pos;
-    if (pos + MAP_STEP / 2 >= s->map_ahead && s->map_ahead < s->mem_len) {
-        size_t from = s->map_ahead;
-        size_t len = s->mem_len - from < MAP_STEP ? s->mem_len - from
-                                                  : MAP_STEP;
-        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-        uintptr_t start = (uintptr_t)(s->mem + from) & ~(page - 1);
-#ifdef MADV_POPULATE_READ
-        if (madvise((void *)start, len, MADV_POPULATE_READ) != 0)
-#endif
-            madvise((void *)start, len, MADV_WILLNEED);
-        s->map_ahead = from + len;
-    }
+    if (s->mem_pos + MAP_STEP / 2 >= s->map_ahead)
+        map_ensure(s, s->mem_pos + MAP_STEP);
     if (keep_from > s->map_dropped + MAP_STEP) {
         uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
         uintptr_t start = (uintptr_t)(s->mem + s->map_dropped) & ~(page - 1);
@@ -143,6 +184,8 @@ static ssize_t read_some(int fd, uint8_t *dst, size_t cap)
 /* Makes at least min raw bytes available unless the input ends first. */
 static int raw_fill(struct sift_source *s, size_t min, struct sift_error *err)
 {
+    if (s->raw_kind == RAW_MMAP)
+        map_ensure(s, s->mem_pos + (min > MAP_STEP ? min : MAP_STEP));
     if (s->raw_kind != RAW_FD)
         return SIFT_OK;
     while (s->rend - s->rpos < min && !s->raw_eof) {
@@ -213,7 +256,7 @@ static int gzip_next_member(struct sift_source *s, struct sift_error *err)
              "data after the last gzip member at compressed offset %llu "
              "ignored",
              (unsigned long long)s->raw_consumed);
-    warn(s, SIFT_WARN_TRAILING_DATA, msg);
+    warn_at(s, SIFT_WARN_TRAILING_DATA, msg);
     s->decoded_eof = true;
     return SIFT_OK;
 }
@@ -229,7 +272,7 @@ static int produce_gzip(struct sift_source *s, struct sift_error *err)
         snprintf(msg, sizeof msg,
                  "gzip stream cut short at compressed offset %llu",
                  (unsigned long long)s->raw_consumed);
-        warn(s, SIFT_WARN_COMPRESSION, msg);
+        warn_at(s, SIFT_WARN_COMPRESSION, msg);
         s->decoded_eof = true;
         return SIFT_OK;
     }
@@ -255,19 +298,48 @@ static int produce_gzip(struct sift_source *s, struct sift_error *err)
 }
 
 #ifdef SIFT_HAVE_ZSTD
+/* The input ended: flush what the decoder still holds, then say whether a
+ * frame was left unfinished. */
+static int zstd_finish(struct sift_source *s)
+{
+    if (s->zstd_hint != 0) {
+        ZSTD_inBuffer in = {NULL, 0, 0};
+        ZSTD_outBuffer out = {s->wbuf + s->wend, s->wcap - s->wend, 0};
+        size_t zr = ZSTD_decompressStream(s->zs, &out, &in);
+        s->wend += out.pos;
+        if (out.pos > 0 && !ZSTD_isError(zr))
+            return SIFT_OK; /* more may follow on the next call */
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "zstd stream cut short at compressed offset %llu",
+                 (unsigned long long)s->raw_consumed);
+        warn_at(s, SIFT_WARN_COMPRESSION, msg);
+    }
+    s->decoded_eof = true;
+    return SIFT_OK;
+}
+
 static int produce_zstd(struct sift_source *s, struct sift_error *err)
 {
     int rc = raw_fill(s, 1, err);
     if (rc != SIFT_OK)
         return rc;
     size_t have = raw_avail(s);
-    if (have == 0) {
-        s->decoded_eof = true;
-        return SIFT_OK;
-    }
+    if (have == 0)
+        return zstd_finish(s);
     ZSTD_inBuffer in = {raw_ptr(s), have, 0};
     ZSTD_outBuffer out = {s->wbuf + s->wend, s->wcap - s->wend, 0};
     size_t zr = ZSTD_decompressStream(s->zs, &out, &in);
+    if (ZSTD_isError(zr) && s->zstd_hint == 0 && out.pos == 0) {
+        /* at a frame boundary: what follows is not a frame at all */
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "data after the last zstd frame at compressed offset %llu "
+                 "ignored", (unsigned long long)s->raw_consumed);
+        warn_at(s, SIFT_WARN_TRAILING_DATA, msg);
+        s->decoded_eof = true;
+        return SIFT_OK;
+    }
     raw_advance(s, in.pos);
     s->wend += out.pos;
     if (ZSTD_isError(zr))
@@ -277,6 +349,7 @@ static int produce_zstd(struct sift_source *s, struct sift_error *err)
                               "%llu: %s",
                               s->name, (unsigned long long)s->raw_consumed,
                               ZSTD_getErrorName(zr));
+    s->zstd_hint = zr; /* 0 exactly when a frame has just ended */
     return SIFT_OK;
 }
 #endif
@@ -333,6 +406,8 @@ int sift_source_peek(struct sift_source *s, size_t want, const uint8_t **data,
                               "limit of %zu", s->name, want,
                               SIFT_SOURCE_MAX_PEEK);
     if (s->zero_copy) {
+        if (s->raw_kind == RAW_MMAP)
+            map_ensure(s, s->mem_pos + want);
         size_t left = s->mem_len - s->mem_pos;
         *data = s->mem + s->mem_pos;
         *got = left < want ? left : want;
@@ -549,14 +624,16 @@ static int open_regular(int fd, const char *path, off_t size,
             close(fd);
         return rc;
     }
-    close(fd);
     madvise(map, (size_t)size, MADV_SEQUENTIAL);
     struct sift_source *s = source_new(path, opt);
     if (s == NULL) {
         munmap(map, (size_t)size);
+        close(fd);
         return sift_error_set(err, SIFT_ERR_NOMEM, SIFT_LAYER_SOURCE, 0,
                               "no memory for a source");
     }
+    s->fd = fd; /* kept to see whether the file shrinks (map_shrunk) */
+    s->close_fd = true;
     s->raw_kind = RAW_MMAP;
     s->mem = map;
     s->mem_len = (size_t)size;

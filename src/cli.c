@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* pcapsift's main: parses the command line of CLI.md and runs a command. */
 #include "cli.h"
+#include "output.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +149,11 @@ static int run(const struct cli_options *parsed, const char **positional,
         return EXIT_USAGE;
     }
     const struct command *cmd = find_command(positional[0]);
+    if (cmd == NULL && (strcmp(positional[0], "-") == 0 ||
+                        access(positional[0], F_OK) == 0))
+        return usage_error("no command given, and the default command, "
+                           "http, is not in this version yet; try "
+                           "'pcapsift info %s'", positional[0]);
     if (cmd == NULL && is_planned(positional[0]))
         return usage_error("the '%s' command is not in this version yet; "
                            "'pcapsift info' is", positional[0]);
@@ -162,8 +169,33 @@ static int run(const struct cli_options *parsed, const char **positional,
     return cmd->run(&o);
 }
 
+/* A memory-mapped capture that shrinks under the reader raises SIGBUS on
+ * a page that was already mapped in (the source catches every other case
+ * and reads the file as cut short): say what happened, leave no partial
+ * output file, and exit as for an unreadable input. */
+static void on_sigbus(int sig)
+{
+    static const char msg[] = "pcapsift: an input file shrank while it was "
+                              "being read (SIGBUS); stopped\n";
+    (void)sig;
+    output_discard_pending();
+    ssize_t n = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)n;
+    _exit(EXIT_INPUT);
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
+    install_signal_handlers();
     struct cli_options o;
     memset(&o, 0, sizeof o);
     /* Options may come before or after the command and the files. */

@@ -9,15 +9,49 @@
 #include "pcapsift/source.h"
 #include "utf8.h"
 
-/* A NUL-terminated, valid UTF-8 copy of a text from the file. Texts may
- * carry padding NULs (some writers add them): the copy stops at the first. */
-static char *dup_text(struct sift_text t)
+/* Bytes of one text kept (longer texts are cut, with a mark), and of all
+ * texts of one file: a hostile file full of 64 KiB options would otherwise
+ * make info's memory grow with it. */
+#define TEXT_MAX 4096
+#define TEXT_BUDGET (16u << 20)
+static const char cut_mark[] = " [cut]";
+
+/* The texts kept for one file, within TEXT_BUDGET. */
+struct text_store {
+    size_t bytes;
+    uint64_t *not_kept;
+};
+
+/* A NUL-terminated, valid UTF-8 copy of a text from the file, or NULL
+ * once the budget is spent. Texts may carry padding NULs (some writers add
+ * them): the copy stops at the first. */
+static char *keep_text(struct text_store *ts, struct sift_text t)
 {
     if (t.ptr == NULL)
         return NULL;
     const char *nul = memchr(t.ptr, '\0', t.len);
     size_t n = nul ? (size_t)(nul - t.ptr) : t.len;
-    return utf8_sanitized_copy(t.ptr, n);
+    bool cut = n > TEXT_MAX;
+    if (cut)
+        n = TEXT_MAX;
+    if (ts->bytes + n * 3 + sizeof cut_mark > TEXT_BUDGET) {
+        (*ts->not_kept)++;
+        return NULL;
+    }
+    char *s = utf8_sanitized_copy(t.ptr, n);
+    if (s == NULL)
+        return NULL;
+    size_t len = strlen(s);
+    if (cut) {
+        char *longer = realloc(s, len + sizeof cut_mark);
+        if (longer == NULL)
+            return s;
+        memcpy(longer + len, cut_mark, sizeof cut_mark);
+        s = longer;
+        len += sizeof cut_mark - 1;
+    }
+    ts->bytes += len + 1;
+    return s;
 }
 
 /* Grows *items (of *cap entries of size size) to hold one more. */
@@ -34,15 +68,18 @@ static bool grow(void **items, size_t *cap, size_t count, size_t size)
     return true;
 }
 
-static void text_list_from(struct info_text_list *l,
+static void text_list_from(struct text_store *ts, struct info_text_list *l,
                            const struct sift_comments *c)
 {
     l->total = c->total;
     l->items = c->count ? calloc(c->count, sizeof *l->items) : NULL;
     if (l->items == NULL)
         return;
-    for (size_t i = 0; i < c->count; i++)
-        l->items[l->count++] = dup_text(c->text[i]);
+    for (size_t i = 0; i < c->count; i++) {
+        char *t = keep_text(ts, c->text[i]);
+        if (t != NULL)
+            l->items[l->count++] = t;
+    }
 }
 
 static void text_list_free(struct info_text_list *l)
@@ -56,6 +93,7 @@ static void text_list_free(struct info_text_list *l)
 
 struct collector {
     struct info *in;
+    struct text_store texts;
     size_t sections_cap, ifaces_cap, names_cap, stats_cap, anomalies_cap,
         comments_cap;
 };
@@ -72,10 +110,10 @@ static void on_section(void *ctx, const struct sift_section *s)
     struct info_section *d = &in->sections[in->section_count++];
     memset(d, 0, sizeof *d);
     d->s = *s;
-    d->hardware = dup_text(s->hardware);
-    d->os = dup_text(s->os);
-    d->application = dup_text(s->user_application);
-    text_list_from(&d->comments, &s->comments);
+    d->hardware = keep_text(&c->texts, s->hardware);
+    d->os = keep_text(&c->texts, s->os);
+    d->application = keep_text(&c->texts, s->user_application);
+    text_list_from(&c->texts, &d->comments, &s->comments);
 }
 
 static void on_interface(void *ctx, const struct sift_interface *i)
@@ -90,12 +128,12 @@ static void on_interface(void *ctx, const struct sift_interface *i)
     struct info_iface *d = &in->ifaces[in->iface_count++];
     memset(d, 0, sizeof *d);
     d->i = *i;
-    d->name = dup_text(i->name);
-    d->description = dup_text(i->description);
-    d->os = dup_text(i->os);
-    d->hardware = dup_text(i->hardware);
-    d->filter = dup_text(i->filter);
-    text_list_from(&d->comments, &i->comments);
+    d->name = keep_text(&c->texts, i->name);
+    d->description = keep_text(&c->texts, i->description);
+    d->os = keep_text(&c->texts, i->os);
+    d->hardware = keep_text(&c->texts, i->hardware);
+    d->filter = keep_text(&c->texts, i->filter);
+    text_list_from(&c->texts, &d->comments, &i->comments);
     unsigned digits = i->tsresol_pow2 || i->tsresol_exp > 9
                           ? 9 : i->tsresol_exp;
     if (digits > in->time_digits)
@@ -118,7 +156,7 @@ static void on_name(void *ctx, const struct sift_name_entry *e)
     memcpy(d->addr, e->addr, sizeof d->addr);
     struct sift_comments names = {e->name_count, e->name_count, {{0, 0}}};
     memcpy(names.text, e->names, e->name_count * sizeof e->names[0]);
-    text_list_from(&d->names, &names);
+    text_list_from(&c->texts, &d->names, &names);
 }
 
 static void on_stats(void *ctx, const struct sift_interface_stats *s)
@@ -209,7 +247,7 @@ static void keep_record_comments(struct collector *c,
         struct info_record_comment *d =
             &in->record_comments[in->record_comment_count++];
         d->record = r->number;
-        d->text = dup_text(r->comments.text[i]);
+        d->text = keep_text(&c->texts, r->comments.text[i]);
     }
 }
 
@@ -268,10 +306,13 @@ static void read_records(struct collector *c, struct sift_reader *rd)
 bool info_collect(struct info *in, const char *path)
 {
     memset(in, 0, sizeof *in);
-    in->file = strdup(path);
+    in->file = utf8_sanitized_copy(path, strlen(path));
     in->time_ordered = true;
     in->compression = "none";
-    struct collector c = {in, 0, 0, 0, 0, 0, 0};
+    struct collector c;
+    memset(&c, 0, sizeof c);
+    c.in = in;
+    c.texts.not_kept = &in->texts_not_kept;
     struct sift_source_options so = {on_warning, &c};
     struct sift_reader_callbacks cb = {&c,        on_section, on_interface,
                                        on_name,   on_stats,   on_secrets,

@@ -90,6 +90,8 @@ struct info {
     size_t record_comment_count, record_comment_total;
     struct info_record_comment *record_comments;
 
+    uint64_t texts_not_kept; /* past the byte budget for texts */
+
     size_t anomaly_count, anomaly_total;
     struct info_anomaly *anomalies;
 

@@ -88,6 +88,7 @@ static cJSON *interface_json(const struct info_iface *f)
     add_u64(o, "id", i->global_id);
     add_u64(o, "section", i->section);
     add_u64(o, "section_id", i->id);
+    cJSON_AddBoolToObject(o, "damaged", i->damaged);
     add_str(o, "name", f->name);
     add_str(o, "description", f->description);
     add_u64(o, "linktype", i->linktype);
@@ -207,7 +208,7 @@ static void add_times(cJSON *o, const struct info *in)
     if (in->has_time) {
         add_i64(o, "first_time_ns", in->first_ns);
         add_i64(o, "last_time_ns", in->last_ns);
-        add_i64(o, "duration_ns", in->last_ns - in->first_ns);
+        add_u64(o, "duration_ns", timefmt_span(in->first_ns, in->last_ns));
     } else {
         cJSON_AddNullToObject(o, "first_time_ns");
         cJSON_AddNullToObject(o, "last_time_ns");
@@ -239,6 +240,7 @@ static void add_lists(cJSON *o, const struct info *in)
     add_u64(o, "packet_comments_total", in->record_comment_total);
     cJSON_AddItemToObject(o, "anomalies", anomalies_json(in));
     add_u64(o, "anomalies_total", in->anomaly_total);
+    add_u64(o, "texts_not_kept", in->texts_not_kept);
 }
 
 cJSON *info_to_json(const struct info *in)

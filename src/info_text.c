@@ -10,22 +10,46 @@
 #include "info.h"
 #include "pcapsift/linktype.h"
 #include "timefmt.h"
+#include "utf8.h"
 
 #define LABEL "%-22s"
 
-/* Prints s with bytes outside printable ASCII (and the backslash) escaped;
- * UTF-8 sequences pass through when they are well formed enough to print. */
+/* Code points that a terminal acts on although they are not ASCII control
+ * bytes: C1 controls (U+0080-U+009F, e.g. CSI), line and paragraph
+ * separators (U+2028-2029) and bidirectional overrides (U+202A-202E,
+ * U+2066-2069), which can make text display other than it is. */
+static bool is_hidden_control(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x2028 && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Prints s (valid UTF-8, see utf8.h) with control bytes, hidden control
+ * code points and the backslash escaped. */
 static void put_escaped(FILE *out, const char *s)
 {
     if (s == NULL)
         return;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t left = strlen(s);
+    while (left > 0) {
+        size_t n = utf8_sequence_length(p, left);
+        uint32_t cp = n == 2 ? (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f)
+                    : n == 3 ? (uint32_t)(p[0] & 0x0f) << 12 |
+                                   (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f)
+                             : p[0];
+        if (n == 0)
+            n = 1; /* cannot happen in sanitized text; print the byte */
         if (*p == '\\')
             fputs("\\\\", out);
-        else if (*p < 0x20 || *p == 0x7f)
+        else if (n == 1 && (*p < 0x20 || *p == 0x7f))
             fprintf(out, "\\x%02x", *p);
+        else if (n > 1 && is_hidden_control(cp))
+            fprintf(out, "\\u%04x", cp);
         else
-            fputc(*p, out);
+            fwrite(p, 1, n, out);
+        p += n;
+        left -= n;
     }
 }
 
@@ -105,6 +129,10 @@ static void print_interface(FILE *out, const struct info_iface *f)
         fputs(": ", out);
         put_escaped(out, f->name);
     }
+    if (i->damaged) {
+        fputs(": damaged description block; its packets are skipped\n", out);
+        return;
+    }
     fputc('\n', out);
     line_text(out, "    ", "Description:", f->description);
     format_linktype(buf, sizeof buf, i->linktype);
@@ -143,7 +171,8 @@ static void print_times(FILE *out, const struct info *in)
     timefmt_iso(in->last_ns, in->time_digits, b);
     fprintf(out, LABEL "%s\n" LABEL "%s\n", "First packet:", a,
             "Last packet:", b);
-    timefmt_seconds(in->last_ns - in->first_ns, in->time_digits, a);
+    timefmt_seconds(timefmt_span(in->first_ns, in->last_ns), in->time_digits,
+                    a);
     fprintf(out, LABEL "%s s\n", "Duration:", a);
     fprintf(out, LABEL "%s\n", "Time order:",
             in->time_ordered ? "ascending" : "not ascending");
@@ -235,6 +264,9 @@ static void print_comments_and_anomalies(FILE *out, const struct info *in)
             fputc('\n', out);
         }
     }
+    if (in->texts_not_kept > 0)
+        fprintf(out, LABEL "%" PRIu64 " (over the 16 MiB kept per file)\n",
+                "Texts not kept:", in->texts_not_kept);
     if (in->secrets_count > 0)
         fprintf(out, LABEL "%zu blocks, %" PRIu64 " bytes\n",
                 "Decryption secrets:", in->secrets_count, in->secrets_bytes);

@@ -8,6 +8,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The temporary file being written, for the fatal-signal handler. */
+static const char *volatile pending_tmp;
+
+void output_discard_pending(void)
+{
+    const char *tmp = pending_tmp;
+    if (tmp != NULL)
+        unlink(tmp);
+}
+
 bool output_open(struct output *o, const char *path)
 {
     memset(o, 0, sizeof *o);
@@ -15,15 +25,22 @@ bool output_open(struct output *o, const char *path)
         o->fp = stdout;
         return true;
     }
-    size_t n = strlen(path) + sizeof ".tmp.XXXXXX";
-    o->path = strdup(path);
+    /* Write through a symbolic link to the file it names, and keep an
+     * existing file's permissions: the rename replaces the file itself. */
+    char *resolved = realpath(path, NULL);
+    const char *target = resolved != NULL ? resolved : path;
+    struct stat st;
+    bool exists = stat(target, &st) == 0 && S_ISREG(st.st_mode);
+    size_t n = strlen(target) + sizeof ".tmp.XXXXXX";
+    o->path = strdup(target);
+    free(resolved);
     o->tmp_path = malloc(n);
     if (o->path == NULL || o->tmp_path == NULL) {
         fprintf(stderr, "pcapsift: out of memory\n");
         output_close(o, false);
         return false;
     }
-    snprintf(o->tmp_path, n, "%s.tmp.XXXXXX", path);
+    snprintf(o->tmp_path, n, "%s.tmp.XXXXXX", o->path);
     int fd = mkstemp(o->tmp_path);
     if (fd < 0) {
         fprintf(stderr, "pcapsift: %s: cannot create: %s\n", path,
@@ -33,11 +50,13 @@ bool output_open(struct output *o, const char *path)
         output_close(o, false);
         return false;
     }
-    /* mkstemp makes the file 0600; give it the mode a plain create would. */
+    /* mkstemp makes the file 0600; give it the mode the file had, or the
+     * one a plain create would. */
     mode_t mask = umask(0);
     umask(mask);
-    fchmod(fd, 0666 & ~mask);
+    fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask);
     o->fp = fdopen(fd, "w");
+    pending_tmp = o->tmp_path;
     if (o->fp == NULL) {
         close(fd);
         output_close(o, false);
@@ -57,6 +76,7 @@ bool output_close(struct output *o, bool ok)
         if (fflush(stdout) != 0 || ferror(stdout))
             ok = false;
     }
+    pending_tmp = NULL;
     if (o->tmp_path != NULL) {
         if (ok && rename(o->tmp_path, o->path) != 0) {
             fprintf(stderr, "pcapsift: %s: cannot write: %s\n", o->path,

@@ -22,4 +22,8 @@ bool output_open(struct output *o, const char *path);
  * Returns false if anything failed (the target is then left untouched). */
 bool output_close(struct output *o, bool ok);
 
+/* Removes the temporary file of an output still open; async-signal-safe,
+ * for a handler of a fatal signal. */
+void output_discard_pending(void);
+
 #endif

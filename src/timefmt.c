@@ -65,16 +65,16 @@ void timefmt_iso(int64_t ns, unsigned digits, char out[TIMEFMT_MAX])
              (unsigned)(rem / 60 % 60), (unsigned)(rem % 60), f);
 }
 
-void timefmt_seconds(int64_t ns, unsigned digits, char out[TIMEFMT_MAX])
+void timefmt_seconds(uint64_t ns, unsigned digits, char out[TIMEFMT_MAX])
 {
-    const char *sign = "";
-    uint64_t mag = (uint64_t)ns;
-    if (ns < 0) {
-        sign = "-";
-        mag = 0 - (uint64_t)ns;
-    }
     char f[16];
-    fraction((int64_t)(mag % 1000000000u), digits, f, sizeof f);
-    snprintf(out, TIMEFMT_MAX, "%s%llu%s", sign,
-             (unsigned long long)(mag / 1000000000u), f);
+    fraction((int64_t)(ns % 1000000000u), digits, f, sizeof f);
+    snprintf(out, TIMEFMT_MAX, "%llu%s",
+             (unsigned long long)(ns / 1000000000u), f);
+}
+
+uint64_t timefmt_span(int64_t earlier, int64_t later)
+{
+    /* modulo 2^64 arithmetic is exact here: the true span is below 2^64 */
+    return (uint64_t)later - (uint64_t)earlier;
 }

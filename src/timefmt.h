@@ -12,7 +12,10 @@
 /* "2024-05-06T07:08:09.123456Z" with digits (0-9) fraction digits. */
 void timefmt_iso(int64_t ns, unsigned digits, char out[TIMEFMT_MAX]);
 
-/* A signed duration in seconds, "12.345678", with digits fraction digits. */
-void timefmt_seconds(int64_t ns, unsigned digits, char out[TIMEFMT_MAX]);
+/* A duration in seconds, "12.345678", with digits fraction digits. */
+void timefmt_seconds(uint64_t ns, unsigned digits, char out[TIMEFMT_MAX]);
+
+/* later - earlier, exact for any two int64 values (later >= earlier). */
+uint64_t timefmt_span(int64_t earlier, int64_t later);
 
 #endif

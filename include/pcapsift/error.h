@@ -62,6 +62,7 @@ enum sift_warning_kind {
     SIFT_WARN_TRAILING_DATA,        /* bytes after the end of the capture */
     SIFT_WARN_COMPRESSION,          /* compressed stream cut or followed by junk */
     SIFT_WARN_HEADER,               /* odd but readable file or block header */
+    SIFT_WARN_INPUT_CHANGED,        /* the file shrank while being read */
 };
 
 struct sift_warning {

@@ -72,6 +72,8 @@ struct sift_interface {
     int64_t tsoffset;      /* seconds added to every timestamp */
     struct sift_text name, description, os, hardware, filter;
     uint64_t speed;        /* bits/s, 0 when not given */
+    bool damaged;          /* its description block was unreadable: it only
+                              holds its id, and its packets are skipped */
     struct sift_comments comments;
 };
 

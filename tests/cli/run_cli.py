@@ -60,6 +60,24 @@ def current_umask():
     return mask
 
 
+def test_existing_output_keeps_mode_and_links(tmp):
+    private = os.path.join(tmp, "private.json")
+    with open(private, "w") as f:
+        f.write("old")
+    os.chmod(private, 0o600)
+    p = run("info", "-o", private, CAPTURE)
+    check("-o over a 0600 file keeps 0600", p.returncode == 0 and
+          os.stat(private).st_mode & 0o777 == 0o600)
+    link = os.path.join(tmp, "link.json")
+    os.symlink(private, link)
+    p = run("info", "-o", link, CAPTURE)
+    check("-o through a symlink keeps the link", p.returncode == 0 and
+          os.path.islink(link))
+    with open(private, encoding="utf-8") as f:
+        check("-o through a symlink writes its target",
+              json.loads(f.read())[0]["packets"] == 68)
+
+
 def test_failed_output_leaves_nothing(tmp):
     out = os.path.join(tmp, "no-such-dir", "x.json")
     p = run("info", "-o", out, CAPTURE)
@@ -105,6 +123,7 @@ def test_help_version_and_stdin():
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_output_file_format_from_extension(tmp)
+        test_existing_output_keeps_mode_and_links(tmp)
         test_failed_output_leaves_nothing(tmp)
         test_unreadable_input_still_written(tmp)
     test_help_version_and_stdin()

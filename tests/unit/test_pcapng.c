@@ -245,10 +245,29 @@ START_TEST(block_length_is_validated_before_use)
         ck_assert_int_eq(r.end_rc, SIFT_ERR_MALFORMED);
         ck_assert_ptr_nonnull(strstr(r.err.message, cases[i].why));
     }
-    struct readall r = with_bad_length(0, 36);
+}
+END_TEST
+
+START_TEST(damaged_trailer_skips_one_block_when_the_next_is_sound)
+{
+    /* the header's length leads to a sound block: only this one is lost */
+    struct readall r = with_bad_length(0, 0x40000028u);
+    ck_assert_int_eq(r.end_rc, SIFT_END);
+    ck_assert_uint_eq(r.records, 4);
+    ck_assert_uint_eq(readall_warnings_of(&r, SIFT_WARN_MALFORMED_BLOCK), 1);
+    /* the header's length leads nowhere sound: the walk cannot go on */
+    struct buf b;
+    simple_file(&b, false);
+    size_t at = b.len;
+    ng_epb(&b, 0, 1, 8, 8, frame, NULL);
+    buf_put32(&b, b.len - 4, 99);
+    buf_bytes(&b, "garbage garbage garbage!", 24);
+    readall_memory(b.data, b.len, &r);
     ck_assert_uint_eq(r.records, 3);
     ck_assert_int_eq(r.end_rc, SIFT_ERR_MALFORMED);
+    ck_assert_uint_eq(r.err.offset, at);
     ck_assert_ptr_nonnull(strstr(r.err.message, "don't match"));
+    buf_free(&b);
 }
 END_TEST
 
@@ -307,6 +326,29 @@ START_TEST(damaged_packets_are_skipped_not_fatal)
     ck_assert_uint_eq(r.records, 5);
     ck_assert_uint_eq(readall_warnings_of(&r, SIFT_WARN_MALFORMED_RECORD), 3);
     ck_assert_uint_eq(readall_warnings_of(&r, SIFT_WARN_MALFORMED_BLOCK), 1);
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(damaged_interface_keeps_its_id)
+{
+    struct buf b;
+    buf_init(&b, false);
+    ng_shb(&b, NULL);
+    size_t s = ng_open(&b, 1); /* too short for its fixed fields */
+    buf_u16(&b, 1);
+    ng_close(&b, s);
+    ng_idb(&b, 113, 0, -1, NULL);
+    ng_epb(&b, 0, 1, 4, 4, frame, NULL);
+    ng_epb(&b, 1, 1, 4, 4, frame, NULL);
+    struct readall r;
+    readall_memory(b.data, b.len, &r);
+    ck_assert_uint_eq(r.interfaces, 2);
+    ck_assert_uint_eq(r.records, 1); /* the damaged one's packet skipped */
+    ck_assert_uint_eq(r.iface[0], 1);
+    ck_assert_uint_eq(r.linktype[0], 113);
+    ck_assert_uint_eq(readall_warnings_of(&r, SIFT_WARN_MALFORMED_BLOCK), 1);
+    ck_assert_uint_eq(readall_warnings_of(&r, SIFT_WARN_MALFORMED_RECORD), 1);
     buf_free(&b);
 }
 END_TEST
@@ -407,8 +449,10 @@ static Suite *suite(void)
     tcase_add_test(t, simple_and_obsolete_packet_blocks);
     tcase_add_test(t, name_stats_secrets_custom_and_unknown_blocks);
     tcase_add_test(t, block_length_is_validated_before_use);
+    tcase_add_test(t, damaged_trailer_skips_one_block_when_the_next_is_sound);
     tcase_add_test(t, unpadded_ntar_lengths_are_read_when_the_trailer_agrees);
     tcase_add_test(t, damaged_packets_are_skipped_not_fatal);
+    tcase_add_test(t, damaged_interface_keeps_its_id);
     tcase_add_test(t, malformed_options_keep_the_block);
     tcase_add_test(t, unsupported_version_and_bad_byte_order_magic);
     tcase_add_test(t, later_section_of_unknown_version_is_skipped);

@@ -209,6 +209,40 @@ START_TEST(zstd_is_read_as_a_stream)
     ck_assert_int_eq(c, SIFT_COMPRESSION_ZSTD);
     ck_assert_uint_eq(n, sizeof plain);
     ck_assert(memcmp(back, plain, n) == 0);
+    ck_assert_int_eq(ws.count, 0);
+}
+END_TEST
+
+START_TEST(zstd_frames_in_a_row_cut_short_and_trailing_junk)
+{
+    size_t a = ZSTD_compress(packed, sizeof packed, plain, 70000, 3);
+    size_t b = ZSTD_compress(packed + a, sizeof packed - a, plain + 70000,
+                             sizeof plain - 70000, 3);
+    ck_assert(!ZSTD_isError(a) && !ZSTD_isError(b));
+    struct warnings ws = {0, 0};
+    enum sift_compression c;
+    size_t n;
+    ck_assert_int_eq(read_memory(packed, a + b, back, sizeof back, 4096, &n,
+                                 &ws, &c), SIFT_OK);
+    ck_assert_uint_eq(n, sizeof plain);
+    ck_assert(memcmp(back, plain, n) == 0);
+    ck_assert_int_eq(ws.count, 0);
+    /* cut inside the second frame: what came out is right, and it says so */
+    ck_assert_int_eq(read_memory(packed, a + b / 2, back, sizeof back, 4096,
+                                 &n, &ws, &c), SIFT_OK);
+    ck_assert_uint_ge(n, 70000);
+    ck_assert_uint_lt(n, sizeof plain);
+    ck_assert(memcmp(back, plain, n) == 0);
+    ck_assert_int_eq(ws.count, 1);
+    ck_assert_int_eq(ws.last, SIFT_WARN_COMPRESSION);
+    /* zero bytes after the last frame: a warning, not an error */
+    memset(packed + a + b, 0, 16);
+    ws.count = 0;
+    ck_assert_int_eq(read_memory(packed, a + b + 16, back, sizeof back, 4096,
+                                 &n, &ws, &c), SIFT_OK);
+    ck_assert_uint_eq(n, sizeof plain);
+    ck_assert_int_eq(ws.count, 1);
+    ck_assert_int_eq(ws.last, SIFT_WARN_TRAILING_DATA);
 }
 END_TEST
 #endif
@@ -353,6 +387,40 @@ START_TEST(large_mapped_file_reads_right_across_window_slides)
 }
 END_TEST
 
+START_TEST(mapped_file_that_shrinks_reads_as_cut_short)
+{
+    const size_t size = (size_t)40 << 20, cut = (size_t)12 << 20;
+    char path[] = "/tmp/sift-test-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    for (size_t off = 0; off < size; off += sizeof plain) {
+        size_t n = size - off < sizeof plain ? size - off : sizeof plain;
+        ck_assert_int_eq(write(fd, plain, n), (ssize_t)n);
+    }
+    struct warnings ws = {0, 0};
+    struct sift_source_options so = {count_warning, &ws};
+    struct sift_source *src;
+    struct sift_error err;
+    ck_assert_int_eq(sift_source_open_path(path, &so, &src, &err), SIFT_OK);
+    /* shrink it past the first window the source faulted in at open */
+    ck_assert_int_eq(ftruncate(fd, (off_t)cut), 0);
+    close(fd);
+    size_t total = 0;
+    const uint8_t *p;
+    size_t got;
+    while (sift_source_peek(src, 65536, &p, &got, &err) == SIFT_OK &&
+           got > 0) {
+        sift_source_consume(src, got);
+        total += got;
+    }
+    ck_assert_uint_eq(total, cut);
+    ck_assert_int_eq(ws.count, 1);
+    ck_assert_int_eq(ws.last, SIFT_WARN_INPUT_CHANGED);
+    sift_source_close(src);
+    unlink(path);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     fill_plain();
@@ -367,12 +435,14 @@ static Suite *suite(void)
     tcase_add_test(t, unsupported_compressions_are_named);
 #ifdef SIFT_HAVE_ZSTD
     tcase_add_test(t, zstd_is_read_as_a_stream);
+    tcase_add_test(t, zstd_frames_in_a_row_cut_short_and_trailing_junk);
 #endif
     tcase_add_test(t, peek_over_the_limit_is_refused);
     tcase_add_test(t, empty_memory_is_an_empty_stream);
     tcase_add_test(t, streams_plain_and_gzip_from_a_pipe);
     tcase_add_test(t, regular_files_are_mapped_and_errors_are_reported);
     tcase_add_test(t, large_mapped_file_reads_right_across_window_slides);
+    tcase_add_test(t, mapped_file_that_shrinks_reads_as_cut_short);
     suite_add_tcase(s, t);
     return s;
 }
