@@ -8,6 +8,7 @@ usage: run_cli.py PCAPSIFT SRCROOT
 """
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
@@ -103,6 +104,39 @@ def test_unreadable_input_still_written(tmp):
     check("no temporary files left", leftovers == [], leftovers)
 
 
+def pcapng_with_texts(path, name, comment):
+    """A little-endian pcap-ng file: an SHB, and an IDB with if_name and a
+    comment taken from the arguments (bytes)."""
+    def option(code, value):
+        pad = b"\0" * (-len(value) % 4)
+        return struct.pack("<HH", code, len(value)) + value + pad
+
+    def block(kind, body):
+        body += b"\0" * (-len(body) % 4)
+        n = len(body) + 12
+        return struct.pack("<II", kind, n) + body + struct.pack("<I", n)
+
+    shb = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    idb = block(1, struct.pack("<HHI", 1, 0, 0) + option(2, name) +
+                option(1, comment) + option(0, b""))
+    with open(path, "wb") as f:
+        f.write(shb + idb)
+
+
+def test_hostile_texts_are_cut_and_escaped(tmp):
+    path = os.path.join(tmp, "texts.pcapng")
+    pcapng_with_texts(path, b"n" * 6000,
+                      "a\u009b2Jb\u202ec\x1bd".encode("utf-8"))
+    p = run("info", path)
+    out = p.stdout.decode("utf-8")
+    name_line = [l for l in out.splitlines() if "Interface 0" in l][0]
+    check("a 6000-byte name is cut at 4096 bytes and marked",
+          name_line.endswith("n" * 4096 + " [cut]"), name_line[-20:])
+    check("C1 controls, bidi overrides and ESC are escaped",
+          "a\\u009b2Jb\\u202ec\\x1bd" in out and "\u009b" not in out and
+          "\u202e" not in out and "\x1b" not in out)
+
+
 def test_help_version_and_stdin():
     p = run("--help")
     check("--help: exit 0 and usage on stdout",
@@ -126,6 +160,7 @@ def main():
         test_existing_output_keeps_mode_and_links(tmp)
         test_failed_output_leaves_nothing(tmp)
         test_unreadable_input_still_written(tmp)
+        test_hostile_texts_are_cut_and_escaped(tmp)
     test_help_version_and_stdin()
     print(f"{passed} passed, {len(failures)} failed")
     return 1 if failures else 0

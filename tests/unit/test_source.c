@@ -405,9 +405,14 @@ START_TEST(mapped_file_that_shrinks_reads_as_cut_short)
     /* shrink it past the first window the source faulted in at open */
     ck_assert_int_eq(ftruncate(fd, (off_t)cut), 0);
     close(fd);
-    size_t total = 0;
+    /* one view reaching past the faulted-in window and past the new end */
     const uint8_t *p;
     size_t got;
+    ck_assert_int_eq(sift_source_peek(src, (size_t)16 << 20, &p, &got, &err),
+                     SIFT_OK);
+    ck_assert_uint_eq(got, cut);
+    ck_assert_uint_eq(p[got - 1], plain[(got - 1) % sizeof plain]);
+    size_t total = 0;
     while (sift_source_peek(src, 65536, &p, &got, &err) == SIFT_OK &&
            got > 0) {
         sift_source_consume(src, got);
