@@ -104,7 +104,10 @@ void sift_ipfrag_expire(struct sift_ipfrag *f, int64_t now_ns)
 {
     for (uint32_t i = 0; i < f->lim.max_datagrams; i++) {
         struct datagram *d = &f->slots[i];
-        if (d->used && now_ns - d->first_ns > f->lim.timeout_ns) {
+        /* unsigned: exact for any two int64 times, no overflow */
+        if (d->used && now_ns > d->first_ns &&
+            (uint64_t)now_ns - (uint64_t)d->first_ns >
+                (uint64_t)f->lim.timeout_ns) {
             warn(f, &d->head, "incomplete after the timeout; dropped");
             f->stats.expired++;
             release(f, d);

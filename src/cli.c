@@ -23,12 +23,12 @@ struct command {
 
 static const struct command commands[] = {
     {"info", cli_info, "describe the capture files themselves"},
+    {"packets", cli_packets, "one line per packet: addresses, ports, flags"},
 };
 
 /* Commands of CLI.md that later versions bring; named so that a script
  * using them gets a clear message instead of "unknown command". */
-static const char *const planned[] = {"http", "flows", "packets", "follow",
-                                      "grep"};
+static const char *const planned[] = {"http", "flows", "follow", "grep"};
 
 static void usage(FILE *out)
 {
@@ -45,7 +45,7 @@ static void usage(FILE *out)
     fprintf(out,
             "\n"
             "options:\n"
-            "  -F, --format FMT   text (default) or json, jsonl\n"
+            "  -F, --format FMT   text (default), json or jsonl\n"
             "  -o, --output FILE  write there (never left half-written); the\n"
             "                     extension picks the format when -F is not "
             "given\n"

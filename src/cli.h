@@ -26,6 +26,9 @@ struct cli_options {
 /* `pcapsift info`. */
 int cli_info(const struct cli_options *o);
 
+/* `pcapsift packets`. */
+int cli_packets(const struct cli_options *o);
+
 /* The format named by -F, or picked from -o's extension, or dflt. */
 const char *cli_pick_format(const struct cli_options *o, const char *dflt);
 

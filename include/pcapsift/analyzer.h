@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* The analyzer: takes records from a reader and calls the user's callbacks
+ * with what each layer makes of them (ARCHITECTURE.md). A NULL callback
+ * means "not interested". Everything handed to a callback is borrowed for
+ * the duration of the call. */
+#ifndef PCAPSIFT_ANALYZER_H
+#define PCAPSIFT_ANALYZER_H
+
+#include "pcapsift/error.h"
+#include "pcapsift/ipfrag.h"
+#include "pcapsift/packet.h"
+#include "pcapsift/reader.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sift_callbacks {
+    void *ctx;
+    /* Every record, decoded. A record that completes an IP datagram from
+     * fragments is delivered as that datagram (SIFT_PKT_REASSEMBLED). */
+    void (*on_packet)(void *ctx, const struct sift_packet *p);
+    void (*on_warning)(void *ctx, const struct sift_warning *w);
+    void *warning_ctx; /* on_warning's ctx; NULL: ctx */
+};
+
+struct sift_analyzer_options {
+    struct sift_ipfrag_limits ipfrag; /* zeroes: the defaults */
+};
+
+struct sift_analyzer;
+
+/* opt may be NULL for the defaults. */
+int sift_analyzer_new(const struct sift_callbacks *cb,
+                      const struct sift_analyzer_options *opt,
+                      struct sift_analyzer **out, struct sift_error *err);
+
+/* Runs one record through the layers. */
+void sift_analyzer_feed(struct sift_analyzer *a, const struct sift_record *rec);
+
+/* The input ended: whatever is still held is flushed or reported. */
+void sift_analyzer_finish(struct sift_analyzer *a);
+
+void sift_analyzer_free(struct sift_analyzer *a);
+
+const struct sift_ipfrag_stats *
+sift_analyzer_ipfrag_stats(const struct sift_analyzer *a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/* The pipeline of ARCHITECTURE.md: record -> link/IP decode -> fragment
+ * reassembly -> the user's callbacks. Each stage is a plain call; nothing
+ * is queued between them. */
+#include "pcapsift/analyzer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sift_analyzer {
+    struct sift_callbacks cb;
+    struct sift_ipfrag *frag;
+};
+
+int sift_analyzer_new(const struct sift_callbacks *cb,
+                      const struct sift_analyzer_options *opt,
+                      struct sift_analyzer **out, struct sift_error *err)
+{
+    *out = NULL;
+    struct sift_analyzer *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return sift_error_set(err, SIFT_ERR_NOMEM, SIFT_LAYER_NONE, 0,
+                              "no memory for an analyzer");
+    if (cb != NULL)
+        a->cb = *cb;
+    const struct sift_ipfrag_limits *lim =
+        opt != NULL && opt->ipfrag.max_datagrams != 0 ? &opt->ipfrag : NULL;
+    void *wctx = a->cb.warning_ctx != NULL ? a->cb.warning_ctx : a->cb.ctx;
+    a->frag = sift_ipfrag_new(lim, a->cb.on_warning, wctx);
+    if (a->frag == NULL) {
+        free(a);
+        return sift_error_set(err, SIFT_ERR_NOMEM, SIFT_LAYER_IP, 0,
+                              "no memory for IP reassembly");
+    }
+    *out = a;
+    return SIFT_OK;
+}
+
+void sift_analyzer_feed(struct sift_analyzer *a, const struct sift_record *rec)
+{
+    struct sift_packet p, datagram;
+    sift_decode_packet(rec, &p);
+    const struct sift_packet *out = &p;
+    if ((p.flags & SIFT_PKT_FRAGMENT) &&
+        sift_ipfrag_add(a->frag, &p, &datagram) == 1)
+        out = &datagram;
+    if (a->cb.on_packet != NULL)
+        a->cb.on_packet(a->cb.ctx, out);
+}
+
+void sift_analyzer_finish(struct sift_analyzer *a)
+{
+    /* Datagrams still missing fragments at the end are reported as lost. */
+    sift_ipfrag_expire(a->frag, INT64_MAX);
+}
+
+void sift_analyzer_free(struct sift_analyzer *a)
+{
+    if (a == NULL)
+        return;
+    sift_ipfrag_free(a->frag);
+    free(a);
+}
+
+const struct sift_ipfrag_stats *
+sift_analyzer_ipfrag_stats(const struct sift_analyzer *a)
+{
+    return sift_ipfrag_stats(a->frag);
+}
