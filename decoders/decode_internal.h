@@ -39,6 +39,9 @@ uint16_t decode_ethernet(struct sift_cursor *c, struct sift_packet *p);
 uint16_t decode_ethertype_chain(struct sift_cursor *c, struct sift_packet *p,
                                 uint16_t ethertype);
 
+/* A PPP frame, with or without HDLC-like framing (also inside L2TP). */
+uint16_t decode_ppp_frame(struct sift_cursor *c, struct sift_packet *p);
+
 /* The network layer named by ethertype, then the transport layer. */
 void decode_network(struct sift_cursor *c, struct sift_packet *p,
                     uint16_t ethertype);

@@ -21,7 +21,6 @@
 #define PROTO_AH 51
 #define PROTO_NONE 59
 #define PROTO_DSTOPTS 60
-#define VXLAN_PORT 4789
 #define MAX_IPV6_EXTENSIONS 16 /* a longer chain is refused, not walked */
 
 static void decode_ip_payload(struct sift_cursor *c, struct sift_packet *p,
@@ -66,7 +65,13 @@ static void decode_ipv4(struct sift_cursor *c, struct sift_packet *p)
         return;
     }
     size_t ihl = (size_t)(vihl & 0x0f) * 4;
-    if ((vihl >> 4) != 4 || ihl < 20 || total < ihl) {
+    /* A total length of 0 is what segmentation offload (TSO, BIG TCP, whose
+     * datagrams pass 64 KiB) leaves in captures taken on the sending host:
+     * the datagram is what was captured. */
+    size_t length = total;
+    if (total == 0)
+        length = sift_cursor_left(c) + 20;
+    if ((vihl >> 4) != 4 || ihl < 20 || length < ihl) {
         p->flags |= SIFT_PKT_MALFORMED;
         return;
     }
@@ -80,17 +85,17 @@ static void decode_ipv4(struct sift_cursor *c, struct sift_packet *p)
         mark_short(p);
         return;
     }
-    clamp_to_length(c, p, (size_t)total - ihl);
+    clamp_to_length(c, p, length - ihl);
     p->frag_offset = (uint32_t)(frag & 0x1fff) * 8;
     p->frag_more = (frag & 0x2000) != 0;
     if (p->frag_offset != 0 || p->frag_more) {
         p->flags |= SIFT_PKT_FRAGMENT;
-        p->payload_wire_len = (uint32_t)(total - ihl);
+        p->payload_wire_len = (uint32_t)(length - ihl);
         p->payload_len = (uint32_t)sift_cursor_left(c);
         p->payload = sift_cursor_bytes(c, p->payload_len);
         return;
     }
-    decode_ip_payload(c, p, proto, (uint32_t)(total - ihl));
+    decode_ip_payload(c, p, proto, (uint32_t)(length - ihl));
 }
 
 /* Walks the IPv6 extension headers (RFC 8200 §4) up to the upper layer. */
@@ -225,14 +230,92 @@ static void decode_gre(struct sift_cursor *c, struct sift_packet *p)
     enter_tunnel(c, p, proto);
 }
 
-static void decode_vxlan(struct sift_cursor *c, struct sift_packet *p)
+/* VXLAN (RFC 7348 §5): 8 bytes, then an Ethernet frame. */
+static bool decode_vxlan(struct sift_cursor *c, struct sift_packet *p)
 {
     uint8_t flags = sift_cursor_u8(c);
-    if (!sift_cursor_skip(c, 7) || !(flags & 0x08)) { /* I flag: VNI valid */
-        p->flags |= SIFT_PKT_NOT_IP;
-        return;
-    }
+    if (!sift_cursor_skip(c, 7) || !(flags & 0x08)) /* I flag: VNI valid */
+        return false;
     enter_tunnel(c, p, decode_ethernet(c, p));
+    return true;
+}
+
+/* Geneve (RFC 8926 §3): 8 bytes and options, then what its protocol type
+ * says (an Ethernet frame, usually). */
+static bool decode_geneve(struct sift_cursor *c, struct sift_packet *p)
+{
+    uint8_t ver_optlen = sift_cursor_u8(c);
+    sift_cursor_skip(c, 1);
+    uint16_t proto = sift_cursor_be16(c);
+    if (!sift_cursor_skip(c, 4 + (size_t)(ver_optlen & 0x3f) * 4) ||
+        (ver_optlen >> 6) != 0)
+        return false;
+    enter_tunnel(c, p, proto == ET_TEB ? decode_ethernet(c, p) : proto);
+    return true;
+}
+
+/* GTP-U version 1 (3GPP TS 29.281 §5): a G-PDU carries an IP packet. */
+static bool decode_gtpu(struct sift_cursor *c, struct sift_packet *p)
+{
+    uint8_t flags = sift_cursor_u8(c);
+    uint8_t type = sift_cursor_u8(c);
+    sift_cursor_skip(c, 6); /* length, TEID */
+    if (!sift_cursor_ok(c) || (flags >> 5) != 1 || !(flags & 0x10) ||
+        type != 0xff)
+        return false;
+    if (flags & 0x07) { /* sequence, N-PDU, next extension type */
+        sift_cursor_skip(c, 3);
+        uint8_t next = sift_cursor_u8(c);
+        for (int i = 0; next != 0 && i < 8; i++) { /* extension headers */
+            size_t len = (size_t)sift_cursor_u8(c) * 4;
+            if (len == 0 || !sift_cursor_skip(c, len - 2))
+                return false;
+            next = sift_cursor_u8(c);
+        }
+    }
+    if (!sift_cursor_ok(c))
+        return false;
+    enter_tunnel(c, p, ET_GUESS_IP);
+    return true;
+}
+
+/* L2TPv2 data messages (RFC 2661 §3.1): a PPP frame follows. */
+static bool decode_l2tp(struct sift_cursor *c, struct sift_packet *p)
+{
+    uint16_t flags = sift_cursor_be16(c);
+    if ((flags & 0x000f) != 2 || (flags & 0x8000)) /* v2, data, not control */
+        return false;
+    size_t skip = 4 + ((flags & 0x4000) ? 2 : 0) + ((flags & 0x0800) ? 4 : 0);
+    sift_cursor_skip(c, skip);
+    if (flags & 0x0200) /* offset size, then that much padding */
+        sift_cursor_skip(c, sift_cursor_be16(c));
+    if (!sift_cursor_ok(c))
+        return false;
+    uint16_t et = decode_ppp_frame(c, p);
+    if (et == 0)
+        return false;
+    enter_tunnel(c, p, et);
+    return true;
+}
+
+/* UDP ports of the tunnels decoded here (IANA registrations). */
+static bool decode_udp_tunnel(const struct sift_cursor *c,
+                              struct sift_packet *p)
+{
+    struct sift_cursor inner = *c;
+    struct sift_packet saved = *p;
+    bool ok = false;
+    if (p->dport == 4789)
+        ok = decode_vxlan(&inner, p);
+    else if (p->dport == 6081)
+        ok = decode_geneve(&inner, p);
+    else if (p->dport == 2152 || p->sport == 2152)
+        ok = decode_gtpu(&inner, p);
+    else if (p->dport == 1701 || p->sport == 1701)
+        ok = decode_l2tp(&inner, p);
+    if (!ok)
+        *p = saved; /* not a tunnel after all: plain UDP */
+    return ok;
 }
 
 /* ---- transport --------------------------------------------------------- */
@@ -314,21 +397,34 @@ static void decode_udp(struct sift_cursor *c, struct sift_packet *p,
     if (len >= 8 && len < wire_len) /* trust the smaller of the two */
         wire_len = len;
     p->payload_wire_len = wire_len >= 8 ? wire_len - 8 : 0;
-    if (p->dport == VXLAN_PORT) {
-        struct sift_cursor inner = *c;
-        decode_vxlan(&inner, p);
-        if (!(p->flags & SIFT_PKT_NOT_IP))
-            return;
-        p->flags &= ~(uint32_t)SIFT_PKT_NOT_IP; /* plain UDP after all */
-    }
+    if (decode_udp_tunnel(c, p))
+        return;
     p->payload_len = (uint32_t)sift_cursor_left(c);
     p->payload = sift_cursor_bytes(c, p->payload_len);
+}
+
+/* IPsec AH (RFC 4302 §2) inside IPv4: skipped to the protected payload. */
+static void decode_ah(struct sift_cursor *c, struct sift_packet *p,
+                      uint32_t wire_len)
+{
+    uint8_t next = sift_cursor_u8(c);
+    size_t len = ((size_t)sift_cursor_u8(c) + 2) * 4;
+    if (!sift_cursor_skip(c, len - 2)) {
+        mark_short(p);
+        return;
+    }
+    decode_ip_payload(c, p, next, len < wire_len ? wire_len - (uint32_t)len
+                                                 : 0);
 }
 
 static void decode_ip_payload(struct sift_cursor *c, struct sift_packet *p,
                               uint8_t proto, uint32_t wire_len)
 {
     p->protocol = proto;
+    if (proto == PROTO_AH && p->ip_version == 4) {
+        decode_ah(c, p, wire_len); /* in IPv6 it is an extension header */
+        return;
+    }
     switch (proto) {
     case PROTO_TCP: decode_tcp(c, p, wire_len); break;
     case PROTO_UDP: decode_udp(c, p, wire_len); break;

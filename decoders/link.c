@@ -40,14 +40,25 @@ static uint16_t ppp_protocol(struct sift_cursor *c)
     return sift_cursor_be16(c);
 }
 
+static uint16_t decode_chdlc(struct sift_cursor *c, struct sift_packet *p);
+
 static uint16_t decode_ppp(struct sift_cursor *c, struct sift_packet *p)
 {
-    (void)p;
     uint8_t a = 0, b = 0;
+    /* Cisco HDLC frames are found in files marked PPP: their address byte
+     * is 0x0f (unicast) or 0x8f (broadcast), which PPP never starts with
+     * (libpcap and Wireshark check the same). */
+    if (sift_cursor_peek_u8(c, 0, &a) && (a == 0x0f || a == 0x8f))
+        return decode_chdlc(c, p);
     if (sift_cursor_peek_u8(c, 0, &a) && sift_cursor_peek_u8(c, 1, &b) &&
         a == 0xff && b == 0x03)
         sift_cursor_skip(c, 2); /* HDLC-like framing (RFC 1662) */
     return ppp_protocol_to_ethertype(ppp_protocol(c));
+}
+
+uint16_t decode_ppp_frame(struct sift_cursor *c, struct sift_packet *p)
+{
+    return decode_ppp(c, p);
 }
 
 /* ---- Ethernet and what an EtherType can lead to --------------------------- */

@@ -133,6 +133,7 @@ START_TEST(every_link_type_reaches_the_same_packet)
         {9, {0xff, 0x03, 0x00, 0x21}, 4},        /* PPP, HDLC framing */
         {9, {0x21}, 1},                          /* PPP, compressed */
         {104, {0x0f, 0x00, 0x08, 0x00}, 4},      /* Cisco HDLC */
+        {9, {0x0f, 0x00, 0x08, 0x00}, 4},        /* ... marked as PPP */
         {113, {0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00}, 16},
         {276, {0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1,
                0, 0}, 20},                       /* SLL2 */
@@ -281,6 +282,89 @@ START_TEST(tunnels_ipip_gre_vxlan)
 }
 END_TEST
 
+START_TEST(udp_tunnels_geneve_gtpu_l2tp_and_ah)
+{
+    struct sift_packet p;
+    struct buf b;
+    buf_init(&b, true); /* Geneve with 4 bytes of options, Ethernet inside */
+    fb_ipv4(&b, 17, 8 + 12 + 14 + 60 + BODY_LEN, 0, fb_b4, fb_a4);
+    fb_udp(&b, 5555, 6081, 12 + 14 + 60 + BODY_LEN);
+    buf_u16(&b, 0x0100);
+    buf_u16(&b, 0x6558);
+    buf_u32(&b, 0x00000700u);
+    buf_u32(&b, 0);
+    fb_ethernet(&b, 0x0800);
+    tcp4(&b);
+    decode(&b, 101, &p);
+    assert_tcp4(&p);
+    buf_free(&b);
+
+    buf_init(&b, true); /* GTP-U G-PDU with a sequence number */
+    fb_ipv4(&b, 17, 8 + 12 + 60 + BODY_LEN, 0, fb_b4, fb_a4);
+    fb_udp(&b, 2152, 2152, 12 + 60 + BODY_LEN);
+    buf_u8(&b, 0x32);
+    buf_u8(&b, 0xff);
+    buf_u16(&b, 4 + 60 + BODY_LEN);
+    buf_u32(&b, 0x11223344u);
+    buf_u32(&b, 0x00070000u); /* sequence 7, no N-PDU, no extension */
+    tcp4(&b);
+    decode(&b, 101, &p);
+    assert_tcp4(&p);
+    buf_free(&b);
+
+    buf_init(&b, true); /* L2TPv2 data with a length field, PPP inside */
+    fb_ipv4(&b, 17, 8 + 8 + 4 + 60 + BODY_LEN, 0, fb_b4, fb_a4);
+    fb_udp(&b, 1701, 1701, 8 + 4 + 60 + BODY_LEN);
+    buf_u16(&b, 0x4002);
+    buf_u16(&b, 8 + 4 + 60 + BODY_LEN);
+    buf_u16(&b, 1);
+    buf_u16(&b, 2);
+    buf_u32(&b, 0xff030021u);
+    tcp4(&b);
+    decode(&b, 101, &p);
+    assert_tcp4(&p);
+    buf_free(&b);
+
+    buf_init(&b, true); /* AH (12 bytes of ICV) inside IPv4 */
+    fb_ipv4(&b, 51, 24 + 40 + BODY_LEN, 0, fb_a4, fb_b4);
+    buf_u8(&b, 6);
+    buf_u8(&b, 4);
+    buf_u16(&b, 0);
+    static const uint8_t ah[20];
+    buf_bytes(&b, ah, sizeof ah);
+    fb_tcp(&b, 40001, 80, 1000, 2000, SIFT_TCP_ACK | SIFT_TCP_PSH, true);
+    buf_bytes(&b, body, BODY_LEN);
+    decode(&b, 101, &p);
+    assert_tcp4(&p);
+    buf_free(&b);
+
+    buf_init(&b, true); /* UDP to a tunnel port that is not a tunnel */
+    fb_ipv4(&b, 17, 8 + BODY_LEN, 0, fb_a4, fb_b4);
+    fb_udp(&b, 40000, 2152, BODY_LEN);
+    buf_bytes(&b, body, BODY_LEN);
+    decode(&b, 101, &p);
+    ck_assert_uint_eq(p.flags, 0);
+    ck_assert_uint_eq(p.payload_len, BODY_LEN);
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(segmentation_offload_total_length_zero)
+{
+    struct buf b;
+    buf_init(&b, true);
+    fb_ethernet(&b, 0x0800);
+    tcp4(&b);
+    b.data[14 + 2] = 0; /* IPv4 total length 0, as TSO captures have */
+    b.data[14 + 3] = 0;
+    struct sift_packet p;
+    decode(&b, 1, &p);
+    ck_assert_uint_eq(p.flags, 0);
+    assert_tcp4(&p);
+    buf_free(&b);
+}
+END_TEST
+
 START_TEST(not_ip_unknown_link_and_ipv4_fragment)
 {
     struct sift_packet p;
@@ -387,6 +471,8 @@ static Suite *suite(void)
     tcase_add_test(t, nflog_and_80211_radiotap);
     tcase_add_test(t, ipv6_extension_headers_and_fragments);
     tcase_add_test(t, tunnels_ipip_gre_vxlan);
+    tcase_add_test(t, udp_tunnels_geneve_gtpu_l2tp_and_ah);
+    tcase_add_test(t, segmentation_offload_total_length_zero);
     tcase_add_test(t, not_ip_unknown_link_and_ipv4_fragment);
     tcase_add_test(t, cut_captures_are_flagged);
     tcase_add_test(t, prefix_sweep);
