@@ -7,10 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tcp_table.h"
+
 struct sift_analyzer {
     struct sift_callbacks cb;
     struct sift_ipfrag *frag;
+    struct tcp_table *tcp; /* NULL when nobody listens for TCP */
 };
+
+static bool wants_tcp(const struct sift_callbacks *cb)
+{
+    return cb->on_tcp_event != NULL || cb->on_tcp_data != NULL ||
+           cb->on_tcp_end != NULL;
+}
+
+static struct tcp_table *start_tcp(const struct sift_analyzer *a,
+                                   const struct sift_analyzer_options *opt,
+                                   void *wctx)
+{
+    struct tcp_callbacks tcb = {a->cb.ctx, a->cb.on_tcp_event,
+                                a->cb.on_tcp_data, a->cb.on_tcp_end,
+                                a->cb.on_warning, wctx};
+    const struct sift_tcp_limits *lim =
+        opt != NULL && opt->tcp.max_connections != 0 ? &opt->tcp : NULL;
+    return tcp_table_new(lim, &tcb);
+}
 
 int sift_analyzer_new(const struct sift_callbacks *cb,
                       const struct sift_analyzer_options *opt,
@@ -27,10 +48,12 @@ int sift_analyzer_new(const struct sift_callbacks *cb,
         opt != NULL && opt->ipfrag.max_datagrams != 0 ? &opt->ipfrag : NULL;
     void *wctx = a->cb.warning_ctx != NULL ? a->cb.warning_ctx : a->cb.ctx;
     a->frag = sift_ipfrag_new(lim, a->cb.on_warning, wctx);
-    if (a->frag == NULL) {
-        free(a);
+    if (wants_tcp(&a->cb))
+        a->tcp = start_tcp(a, opt, wctx);
+    if (a->frag == NULL || (wants_tcp(&a->cb) && a->tcp == NULL)) {
+        sift_analyzer_free(a);
         return sift_error_set(err, SIFT_ERR_NOMEM, SIFT_LAYER_IP, 0,
-                              "no memory for IP reassembly");
+                              "no memory for the analyzer's tables");
     }
     *out = a;
     return SIFT_OK;
@@ -46,12 +69,17 @@ void sift_analyzer_feed(struct sift_analyzer *a, const struct sift_record *rec)
         out = &datagram;
     if (a->cb.on_packet != NULL)
         a->cb.on_packet(a->cb.ctx, out);
+    if (a->tcp != NULL && out->protocol == 6 && out->tcp.header_len != 0 &&
+        !(out->flags & (SIFT_PKT_FRAGMENT | SIFT_PKT_MALFORMED)))
+        tcp_table_packet(a->tcp, out);
 }
 
 void sift_analyzer_finish(struct sift_analyzer *a)
 {
     /* Datagrams still missing fragments at the end are reported as lost. */
     sift_ipfrag_expire(a->frag, INT64_MAX);
+    if (a->tcp != NULL)
+        tcp_table_finish(a->tcp);
 }
 
 void sift_analyzer_free(struct sift_analyzer *a)
@@ -59,6 +87,7 @@ void sift_analyzer_free(struct sift_analyzer *a)
     if (a == NULL)
         return;
     sift_ipfrag_free(a->frag);
+    tcp_table_free(a->tcp);
     free(a);
 }
 

@@ -279,7 +279,9 @@ int cli_packets(const struct cli_options *o)
     po.fp = out.fp;
     if (po.format == OUT_JSON)
         fputs("[\n", po.fp);
-    struct sift_callbacks cb = {&po, on_packet, NULL, NULL};
+    struct sift_callbacks cb = {0};
+    cb.ctx = &po;
+    cb.on_packet = on_packet;
     bool complete = true, warned = false;
     for (int i = 0; i < o->file_count; i++) {
         struct capture_run run;

@@ -10,6 +10,7 @@
 #include "pcapsift/ipfrag.h"
 #include "pcapsift/packet.h"
 #include "pcapsift/reader.h"
+#include "pcapsift/tcp.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,10 +23,22 @@ struct sift_callbacks {
     void (*on_packet)(void *ctx, const struct sift_packet *p);
     void (*on_warning)(void *ctx, const struct sift_warning *w);
     void *warning_ctx; /* on_warning's ctx; NULL: ctx */
+
+    /* TCP (pcapsift/tcp.h); the TCP layer runs only when one is set. */
+    void (*on_tcp_event)(void *ctx, const struct sift_tcp_event *e);
+    /* The in-order bytes of one direction of a connection; data NULL: a
+     * gap of len bytes the capture does not have. */
+    void (*on_tcp_data)(void *ctx, const struct sift_tcp_conn *c,
+                        enum sift_tcp_dir dir, const uint8_t *data,
+                        size_t len, uint64_t offset, int64_t ts_ns);
+    /* A connection ended (closed and idle, reset, timed out, evicted, the
+     * file ended); its counters are final. */
+    void (*on_tcp_end)(void *ctx, const struct sift_tcp_conn *c);
 };
 
 struct sift_analyzer_options {
     struct sift_ipfrag_limits ipfrag; /* zeroes: the defaults */
+    struct sift_tcp_limits tcp;       /* zeroes: the defaults */
 };
 
 struct sift_analyzer;

@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-direction TCP reassembly. Bytes in order go straight from the packet
+ * to the consumer; only segments that arrive early are copied, within a
+ * per-stream and a shared budget. Overlap policy: bytes that arrived first
+ * win (later copies are compared, and a difference is counted). A hole is
+ * never joined over silently: it is delivered as a gap of N bytes once the
+ * capture has moved past it. */
+#include "tcp_stream.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void stream_init(struct tcp_stream *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+static void drop_held(struct tcp_stream *s, struct stream_budget *b,
+                      struct held_segment *h)
+{
+    s->held_bytes -= h->len;
+    b->held -= h->len;
+    free(h);
+}
+
+void stream_free(struct tcp_stream *s, struct stream_budget *b)
+{
+    while (s->held != NULL) {
+        struct held_segment *h = s->held;
+        s->held = h->next;
+        drop_held(s, b, h);
+    }
+}
+
+void stream_set_base(struct tcp_stream *s, uint32_t seq)
+{
+    if (s->has_base)
+        return;
+    s->has_base = true;
+    s->base = seq;
+    s->next = 0;
+}
+
+uint64_t stream_offset(const struct tcp_stream *s, uint32_t seq)
+{
+    uint32_t expected = s->base + (uint32_t)s->next;
+    int32_t delta = (int32_t)(seq - expected);
+    if (delta < 0 && (uint64_t)(-(int64_t)delta) > s->next)
+        return 0; /* before the stream began: treat as old bytes */
+    return s->next + (uint64_t)(int64_t)delta;
+}
+
+static void deliver(struct tcp_stream *s, const struct stream_sink *sink,
+                    const uint8_t *p, size_t len)
+{
+    if (len == 0)
+        return;
+    if (sink->data != NULL)
+        sink->data(sink->ctx, p, len, s->next);
+    s->next += len;
+    s->bytes += len;
+}
+
+static void gap(struct tcp_stream *s, const struct stream_sink *sink,
+                uint64_t len)
+{
+    if (len == 0)
+        return;
+    if (sink->gap != NULL)
+        sink->gap(sink->ctx, s->next, len);
+    s->next += len;
+    s->gaps++;
+    s->gap_bytes += len;
+}
+
+/* Delivers held segments that are now in order. */
+static void drain(struct tcp_stream *s, struct stream_budget *b,
+                  const struct stream_sink *sink)
+{
+    while (s->held != NULL && s->held->off <= s->next) {
+        struct held_segment *h = s->held;
+        s->held = h->next;
+        uint64_t end = h->off + h->len;
+        if (end > s->next)
+            deliver(s, sink, h->data + (s->next - h->off),
+                    (size_t)(end - s->next));
+        drop_held(s, b, h);
+    }
+    if (s->fin && !s->closed && s->next >= s->fin_off)
+        s->closed = true;
+}
+
+/* Compares the part of [off, off+len) that h already holds. */
+static bool differs(const struct held_segment *h, uint64_t off,
+                    const uint8_t *data, uint64_t len)
+{
+    uint64_t from = off > h->off ? off : h->off;
+    uint64_t to = off + len < h->off + h->len ? off + len : h->off + h->len;
+    if (from >= to)
+        return false;
+    return memcmp(h->data + (from - h->off), data + (from - off),
+                  (size_t)(to - from)) != 0;
+}
+
+/* Holds the parts of [off, off+len) that no held segment covers; returns
+ * a set of SEG_ kinds (new bytes held, or only a retransmission). */
+static unsigned hold(struct tcp_stream *s, struct stream_budget *b,
+                     uint64_t off, const uint8_t *data, uint64_t len)
+{
+    unsigned kind = 0;
+    struct held_segment **link = &s->held;
+    uint64_t at = off, end = off + len;
+    while (at < end) {
+        struct held_segment *h = *link;
+        if (h != NULL && h->off + h->len <= at) {
+            link = &h->next;
+            continue;
+        }
+        uint64_t piece_end = h != NULL && h->off < end ? h->off : end;
+        if (h != NULL && h->off <= at) { /* inside h: compare, skip */
+            if (differs(h, off, data, len))
+                kind |= SEG_CONFLICT;
+            at = h->off + h->len;
+            link = &h->next;
+            continue;
+        }
+        uint64_t n = piece_end - at;
+        struct held_segment *p = NULL;
+        if (s->held_bytes + n <= b->max_stream && b->held + n <= b->max_held)
+            p = malloc(sizeof *p + (size_t)n);
+        if (p == NULL)
+            return kind | SEG_NEW | SEG_OVER_BUDGET;
+        p->off = at;
+        p->len = (uint32_t)n;
+        memcpy(p->data, data + (at - off), (size_t)n);
+        p->next = *link;
+        *link = p;
+        link = &p->next;
+        s->held_bytes += (uint32_t)n;
+        b->held += n;
+        kind |= SEG_NEW;
+        at = piece_end;
+    }
+    return kind & SEG_NEW ? kind : kind | SEG_RETRANSMISSION;
+}
+
+/* A segment ahead of a hole could not be held: rather than lose it, the
+ * stream moves on to it. Holes before it become gaps, what is held before
+ * it is delivered, then the segment itself. */
+static void move_to(struct tcp_stream *s, struct stream_budget *b,
+                    const struct stream_sink *sink, uint64_t off,
+                    const uint8_t *data, uint64_t len)
+{
+    while (s->next < off) {
+        if (s->held != NULL && s->held->off <= s->next) {
+            drain(s, b, sink);
+            continue;
+        }
+        uint64_t to = s->held != NULL && s->held->off < off ? s->held->off
+                                                             : off;
+        gap(s, sink, to - s->next);
+    }
+    if (off + len > s->next)
+        deliver(s, sink, data + (s->next - off),
+                (size_t)(off + len - s->next));
+    drain(s, b, sink);
+}
+
+unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
+                        uint32_t seq, const uint8_t *data, uint32_t len,
+                        bool fin, const struct stream_sink *sink)
+{
+    stream_set_base(s, seq);
+    uint64_t off = stream_offset(s, seq);
+    uint64_t end = off + len;
+    if (fin && !s->fin) {
+        s->fin = true;
+        s->fin_off = end;
+    }
+    if (len == 0) {
+        drain(s, b, sink);
+        return SEG_EMPTY;
+    }
+    if (end <= s->next || s->closed) {
+        if (len == 1 && end == s->next) {
+            s->keepalives++;
+            return SEG_KEEPALIVE;
+        }
+        s->retransmissions++;
+        return SEG_RETRANSMISSION;
+    }
+    unsigned kind;
+    if (off <= s->next) { /* in order (perhaps partly old): deliver */
+        if (off < s->next)
+            s->retransmissions++;
+        deliver(s, sink, data + (s->next - off), (size_t)(end - s->next));
+        kind = SEG_NEW;
+        drain(s, b, sink);
+    } else {
+        kind = hold(s, b, off, data, len);
+        if (kind & SEG_NEW) {
+            kind |= SEG_OUT_OF_ORDER;
+            s->out_of_order++;
+        } else {
+            s->retransmissions++;
+        }
+        if (kind & SEG_CONFLICT)
+            s->conflicts++;
+        if (kind & SEG_OVER_BUDGET)
+            move_to(s, b, sink, off, data, len);
+    }
+    if (s->fin && !s->closed && s->next >= s->fin_off)
+        s->closed = true;
+    return kind;
+}
+
+void stream_acked(struct tcp_stream *s, struct stream_budget *b, uint32_t ack,
+                  const struct stream_sink *sink)
+{
+    if (!s->has_base)
+        return;
+    uint64_t acked = stream_offset(s, ack);
+    if (s->fin && acked > s->fin_off)
+        acked = s->fin_off; /* the FIN itself takes a sequence number */
+    while (s->next < acked) {
+        if (s->held != NULL && s->held->off <= s->next) {
+            drain(s, b, sink);
+            continue;
+        }
+        uint64_t to = s->held != NULL && s->held->off < acked ? s->held->off
+                                                               : acked;
+        gap(s, sink, to - s->next);
+    }
+    drain(s, b, sink);
+}
+
+void stream_flush(struct tcp_stream *s, struct stream_budget *b,
+                  const struct stream_sink *sink)
+{
+    while (s->held != NULL) {
+        gap(s, sink, s->held->off > s->next ? s->held->off - s->next : 0);
+        drain(s, b, sink);
+    }
+    if (s->fin && !s->closed) {
+        gap(s, sink, s->fin_off > s->next ? s->fin_off - s->next : 0);
+        s->closed = true;
+    }
+}

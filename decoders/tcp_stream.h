@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* One direction of a TCP connection as an ordered byte stream (RFC 9293
+ * §3.4 sequence space): segments in, in-order bytes and explicit gaps out.
+ * Sequence numbers become 64-bit stream offsets (offset 0 is the first
+ * byte after the SYN, or the first byte seen), so wraparound is free. */
+#ifndef SIFT_TCP_STREAM_H
+#define SIFT_TCP_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A segment held because it came before the bytes preceding it. */
+struct held_segment {
+    struct held_segment *next;
+    uint64_t off;
+    uint32_t len;
+    uint8_t data[];
+};
+
+/* Where a stream's output goes. */
+struct stream_sink {
+    void *ctx;
+    void (*data)(void *ctx, const uint8_t *p, size_t len, uint64_t off);
+    void (*gap)(void *ctx, uint64_t off, uint64_t len);
+};
+
+/* Memory shared by every stream of a connection table. */
+struct stream_budget {
+    uint64_t held;       /* bytes held over all streams */
+    uint64_t max_held;   /* ... at most */
+    uint32_t max_stream; /* bytes one stream may hold */
+};
+
+struct tcp_stream {
+    bool has_base;
+    uint32_t base;        /* the sequence number of offset 0 */
+    uint64_t next;        /* the offset of the next byte to deliver */
+    struct held_segment *held; /* sorted, never overlapping */
+    uint32_t held_bytes;
+    bool fin;             /* a FIN was seen ... */
+    uint64_t fin_off;     /* ... at this offset */
+    bool closed;          /* every byte up to the FIN was delivered */
+    /* counters */
+    uint64_t bytes, gaps, gap_bytes, retransmissions, out_of_order,
+        conflicts, keepalives;
+};
+
+/* What one segment turned out to be. */
+enum segment_kind {
+    SEG_NEW = 1,          /* new bytes, delivered or held */
+    SEG_RETRANSMISSION = 2, /* only bytes already delivered or held */
+    SEG_OUT_OF_ORDER = 4, /* came before the bytes preceding it */
+    SEG_CONFLICT = 8,     /* overlapped held bytes with different ones */
+    SEG_KEEPALIVE = 16,   /* one byte (or none) before the next expected */
+    SEG_EMPTY = 32,       /* no payload and no FIN */
+    SEG_OVER_BUDGET = 64, /* could not be held: the stream moved on to it */
+};
+
+void stream_init(struct tcp_stream *s);
+void stream_free(struct tcp_stream *s, struct stream_budget *b);
+
+/* Sets offset 0 at sequence number seq (the byte after a SYN, or the first
+ * seen); later calls do nothing. */
+void stream_set_base(struct tcp_stream *s, uint32_t seq);
+
+/* The stream offset of sequence number seq (within 2 GiB of the next
+ * expected byte, as TCP's window guarantees). Needs a base. */
+uint64_t stream_offset(const struct tcp_stream *s, uint32_t seq);
+
+/* Takes a segment: delivers what is next in order (zero copy), holds what
+ * is ahead (copied, within the budget), and drains held bytes that became
+ * in order. Returns a set of enum segment_kind. */
+unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
+                        uint32_t seq, const uint8_t *data, uint32_t len,
+                        bool fin, const struct stream_sink *sink);
+
+/* The peer acknowledged everything before sequence number ack: bytes we
+ * hold no copy of before it were sent and received but not captured, so
+ * they become a gap and the stream moves on. */
+void stream_acked(struct tcp_stream *s, struct stream_budget *b, uint32_t ack,
+                  const struct stream_sink *sink);
+
+/* No more bytes will come (FIN, RST, timeout, end of file): every hole
+ * before held bytes becomes a gap, and everything held is delivered. */
+void stream_flush(struct tcp_stream *s, struct stream_budget *b,
+                  const struct stream_sink *sink);
+
+#endif

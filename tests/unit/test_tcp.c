@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/* Table tests of TCP reassembly and connection tracking: every order of a
+ * few segments, duplicates, overlaps, sequence wraparound, gaps (ACKed
+ * holes, end of file, budget), RST, SYN retries, port reuse, mid-stream
+ * starts and keep-alives. Each callback is appended to a log string. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check_main.h"
+#include "pcapsift/tcp.h"
+#include "tcp_table.h"
+
+static char log_buf[8192];
+static struct sift_tcp_conn last_end;
+static int ends;
+
+static void logf_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void logf_(const char *fmt, ...)
+{
+    size_t n = strlen(log_buf);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(log_buf + n, sizeof log_buf - n, fmt, ap);
+    va_end(ap);
+}
+
+static void on_event(void *ctx, const struct sift_tcp_event *e)
+{
+    (void)ctx;
+    if (e->kind == SIFT_TCP_EV_GAP)
+        return; /* gaps are logged by on_data */
+    logf_("[%s%d]", sift_tcp_event_name(e->kind), e->dir);
+}
+
+static void on_data(void *ctx, const struct sift_tcp_conn *c,
+                    enum sift_tcp_dir dir, const uint8_t *data, size_t len,
+                    uint64_t off, int64_t ts)
+{
+    (void)ctx;
+    (void)c;
+    (void)ts;
+    if (data == NULL)
+        logf_("<gap%d@%llu+%zu>", dir, (unsigned long long)off, len);
+    else
+        logf_("%s%.*s", dir ? "S:" : "C:", (int)len, (const char *)data);
+}
+
+static void on_end(void *ctx, const struct sift_tcp_conn *c)
+{
+    (void)ctx;
+    last_end = *c;
+    ends++;
+    logf_("[end%llu]", (unsigned long long)c->id);
+}
+
+static struct tcp_table *table(uint32_t max_stream)
+{
+    log_buf[0] = '\0';
+    ends = 0;
+    struct sift_tcp_limits lim = SIFT_TCP_DEFAULT_LIMITS;
+    if (max_stream != 0)
+        lim.max_held_per_stream = max_stream;
+    struct tcp_callbacks cb = {NULL, on_event, on_data, on_end, NULL, NULL};
+    return tcp_table_new(&lim, &cb);
+}
+
+/* One segment from the client (dir 0) or the server (dir 1). */
+static void seg(struct tcp_table *t, int dir, uint16_t flags, uint32_t seq,
+                uint32_t ack, const char *data)
+{
+    static struct sift_record rec;
+    static int64_t now = 1000;
+    memset(&rec, 0, sizeof rec);
+    rec.ts_ns = now += 1000;
+    struct sift_packet p;
+    memset(&p, 0, sizeof p);
+    p.record = &rec;
+    p.ip_version = 4;
+    p.protocol = 6;
+    struct sift_ip_addr a = {4, {10, 0, 0, 1}}, b = {4, {10, 0, 0, 2}};
+    p.src = dir ? b : a;
+    p.dst = dir ? a : b;
+    p.sport = dir ? 80 : 40000;
+    p.dport = dir ? 40000 : 80;
+    p.tcp.seq = seq;
+    p.tcp.ack = ack;
+    p.tcp.flags = flags;
+    p.tcp.header_len = 20;
+    p.payload = (const uint8_t *)data;
+    p.payload_len = p.payload_wire_len = data ? (uint32_t)strlen(data) : 0;
+    tcp_table_packet(t, &p);
+}
+
+#define S SIFT_TCP_SYN
+#define A SIFT_TCP_ACK
+#define F SIFT_TCP_FIN
+#define R SIFT_TCP_RST
+#define P SIFT_TCP_PSH
+
+/* Client ISN c0, server ISN s0; the handshake. */
+static void open3(struct tcp_table *t, uint32_t c0, uint32_t s0)
+{
+    seg(t, 0, S, c0, 0, NULL);
+    seg(t, 1, S | A, s0, c0 + 1, NULL);
+    seg(t, 0, A, c0 + 1, s0 + 1, NULL);
+}
+
+START_TEST(every_order_of_three_segments)
+{
+    static const int orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                     {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    static const char *parts[3] = {"HEL", "LO ", "WORLD"};
+    static const uint32_t at[3] = {0, 3, 6};
+    static const uint64_t early[6] = {0, 1, 1, 2, 1, 2}; /* out of order */
+    for (int o = 0; o < 6; o++) {
+        struct tcp_table *t = table(0);
+        open3(t, 100, 5000);
+        for (int k = 0; k < 3; k++) {
+            int i = orders[o][k];
+            seg(t, 0, A | P, 101 + at[i], 5001, parts[i]);
+        }
+        seg(t, 0, F | A, 112, 5001, NULL);
+        seg(t, 1, F | A, 5001, 113, NULL);
+        tcp_table_finish(t);
+        /* the stream is whole whatever the order; events differ */
+        char *c = strstr(log_buf, "C:");
+        ck_assert_ptr_nonnull(c);
+        char text[64] = "";
+        for (char *p = log_buf; (p = strstr(p, "C:")) != NULL; p += 2) {
+            size_t n = strcspn(p + 2, "[<CS");
+            strncat(text, p + 2, n);
+        }
+        ck_assert_str_eq(text, "HELLO WORLD");
+        ck_assert_ptr_null(strstr(log_buf, "gap"));
+        ck_assert_ptr_nonnull(strstr(log_buf, "[open0]"));
+        ck_assert_ptr_nonnull(strstr(log_buf, "[close0][close1]"));
+        ck_assert_uint_eq(last_end.side[0].stream_bytes, 11);
+        ck_assert_uint_eq(last_end.side[0].gaps, 0);
+        ck_assert_uint_eq(last_end.state, SIFT_TCP_CLOSED);
+        ck_assert_uint_eq(last_end.side[0].out_of_order, early[o]);
+        tcp_table_free(t);
+    }
+}
+END_TEST
+
+START_TEST(duplicates_and_overlaps)
+{
+    struct tcp_table *t = table(0);
+    open3(t, 100, 5000);
+    seg(t, 0, A, 101, 5001, "HEL");
+    seg(t, 0, A, 101, 5001, "HEL");    /* duplicate */
+    seg(t, 0, A, 102, 5001, "ELLO");   /* partly old, partly new */
+    seg(t, 0, A, 110, 5001, "XY");     /* ahead: held */
+    seg(t, 0, A, 110, 5001, "QQ");     /* same place, other bytes */
+    seg(t, 0, A, 106, 5001, "WXYZ");   /* fills the hole up to XY */
+    tcp_table_finish(t);
+    /* the partly old segment delivers its new bytes without an event; the
+     * one with other bytes is a retransmission and a conflict, and the
+     * bytes that came first (XY) are the ones delivered */
+    ck_assert_str_eq(log_buf, "[open0]C:HEL[retransmission0]C:LO"
+                              "[out-of-order0][retransmission0]"
+                              "[overlap-conflict0]C:WXYZC:XY"
+                              "[end-of-file0][end1]");
+    ck_assert_uint_eq(last_end.side[0].conflicts, 1);
+    ck_assert_uint_eq(last_end.side[0].retransmissions, 3);
+    ck_assert_uint_eq(last_end.side[0].stream_bytes, 11);
+    tcp_table_free(t);
+}
+END_TEST
+
+START_TEST(sequence_numbers_wrap)
+{
+    struct tcp_table *t = table(0);
+    open3(t, 0xfffffff8u, 0xfffffffeu);
+    seg(t, 0, A, 0xfffffff9u, 0xffffffffu, "0123456");
+    seg(t, 0, A, 0x00000004u, 0xffffffffu, "BCDEF"); /* held across 0 */
+    seg(t, 0, A, 0x00000000u, 0xffffffffu, "789A");
+    seg(t, 1, A, 0xffffffffu, 9, "ok");
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[open0]C:0123456[out-of-order0]C:789AC:BCDEF"
+                              "S:ok[end-of-file0][end1]");
+    tcp_table_free(t);
+}
+END_TEST
+
+START_TEST(acked_hole_becomes_a_gap_at_once)
+{
+    struct tcp_table *t = table(0);
+    open3(t, 100, 5000);
+    seg(t, 0, A, 101, 5001, "GET ");
+    seg(t, 0, A, 111, 5001, "tail");     /* 6 bytes at 105 never captured */
+    seg(t, 1, A, 5001, 115, NULL);       /* the server has them all */
+    seg(t, 1, A, 5001, 115, "HTTP");
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[open0]C:GET [out-of-order0]<gap0@4+6>C:tail"
+                              "S:HTTP[end-of-file0][end1]");
+    ck_assert_uint_eq(last_end.side[0].gaps, 1);
+    ck_assert_uint_eq(last_end.side[0].gap_bytes, 6);
+    tcp_table_free(t);
+}
+END_TEST
+
+START_TEST(holes_at_the_end_are_gaps_before_the_held_bytes)
+{
+    struct tcp_table *t = table(0);
+    open3(t, 100, 5000);
+    seg(t, 0, A, 101, 5001, "ab");
+    seg(t, 0, A, 105, 5001, "ef");
+    seg(t, 0, F | A, 107, 5001, NULL);
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[open0]C:ab[out-of-order0]<gap0@2+2>C:ef"
+                              "[close0][end-of-file0][end1]");
+    tcp_table_free(t);
+}
+END_TEST
+
+START_TEST(budget_forces_a_gap)
+{
+    struct tcp_table *t = table(4); /* 4 bytes held per stream at most */
+    open3(t, 100, 5000);
+    seg(t, 0, A, 103, 5001, "cd");
+    seg(t, 0, A, 105, 5001, "efgh");   /* over the budget */
+    tcp_table_finish(t);
+    /* efgh cannot be held: the hole before cd becomes a gap at once and
+     * nothing is lost without a mark */
+    ck_assert_str_eq(log_buf, "[open0][out-of-order0]<gap0@0+2>C:cdC:efgh"
+                              "[out-of-order0][end-of-file0][end1]");
+    ck_assert_uint_eq(last_end.side[0].stream_bytes, 6);
+    tcp_table_free(t);
+}
+END_TEST
+
+START_TEST(reset_syn_retry_and_rtt)
+{
+    struct tcp_table *t = table(0);
+    seg(t, 0, S, 100, 0, NULL);
+    seg(t, 0, S, 100, 0, NULL);       /* the SYN again, same ISN */
+    seg(t, 1, S | A, 5000, 101, NULL);
+    seg(t, 0, A, 101, 5001, NULL);
+    seg(t, 0, A, 101, 5001, "abc");
+    seg(t, 1, R | A, 5001, 104, NULL);
+    seg(t, 0, A, 104, 5001, "late");  /* after the reset: counted only */
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[syn-retry0][open0]C:abc[reset1]"
+                              "[end-of-file0][end1]");
+    ck_assert_uint_eq(last_end.syn_retries, 1);
+    ck_assert_int_eq(last_end.handshake_rtt_ns, 3000);
+    ck_assert(last_end.side[1].rst);
+    ck_assert_uint_eq(last_end.side[0].packets, 5);
+    ck_assert_uint_eq(last_end.state, SIFT_TCP_RESET);
+    tcp_table_free(t);
+}
+END_TEST
+
+START_TEST(port_reuse_starts_a_new_connection)
+{
+    struct tcp_table *t = table(0);
+    open3(t, 100, 5000);
+    seg(t, 0, F | A, 101, 5001, NULL);
+    seg(t, 1, F | A, 5001, 102, NULL);
+    open3(t, 90000, 7000);            /* same 4-tuple, new ISN */
+    seg(t, 0, A, 90001, 7001, "again");
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[open0][close0][close1][port-reuse0][end1]"
+                              "[open0]C:again[end-of-file0][end2]");
+    ck_assert_int_eq(ends, 2);
+    tcp_table_free(t);
+}
+END_TEST
+
+START_TEST(midstream_roles_and_keepalives)
+{
+    struct tcp_table *t = table(0);
+    seg(t, 1, A, 5000, 100, "resp");   /* from port 80: the server */
+    seg(t, 0, A, 100, 5004, "req");
+    seg(t, 0, A, 102, 5004, "q");      /* a keep-alive: one old byte */
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[open1]S:respC:req[end-of-file0][end1]");
+    ck_assert(last_end.midstream);
+    ck_assert_uint_eq(last_end.client_port, 40000);
+    ck_assert_uint_eq(last_end.server_port, 80);
+    ck_assert_uint_eq(last_end.side[0].keepalives, 1);
+    ck_assert_uint_eq(last_end.side[0].retransmissions, 0);
+    tcp_table_free(t);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("tcp");
+    TCase *t = tcase_create("reassembly");
+    tcase_add_test(t, every_order_of_three_segments);
+    tcase_add_test(t, duplicates_and_overlaps);
+    tcase_add_test(t, sequence_numbers_wrap);
+    tcase_add_test(t, acked_hole_becomes_a_gap_at_once);
+    tcase_add_test(t, holes_at_the_end_are_gaps_before_the_held_bytes);
+    tcase_add_test(t, budget_forces_a_gap);
+    tcase_add_test(t, reset_syn_retry_and_rtt);
+    tcase_add_test(t, port_reuse_starts_a_new_connection);
+    tcase_add_test(t, midstream_roles_and_keepalives);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+SIFT_CHECK_MAIN(suite)
