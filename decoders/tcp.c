@@ -226,6 +226,7 @@ static void end_conn(struct tcp_table *t, struct conn *c,
         check_close(t, c, (enum sift_tcp_dir)d, ts);
         sync_side(c, (enum sift_tcp_dir)d);
     }
+    c->pub.end_reason = (int)why;
     if (why != 0)
         event(t, c, why, SIFT_TCP_FROM_CLIENT, ts, 0, 0);
     if (t->cb.on_end != NULL)
@@ -452,6 +453,11 @@ void tcp_table_packet(struct tcp_table *t, const struct sift_packet *p)
         return;
     }
     streams(t, c, p, d, ts);
+}
+
+uint64_t tcp_table_connections(const struct tcp_table *t)
+{
+    return t->next_id;
 }
 
 void tcp_table_finish(struct tcp_table *t)

@@ -28,6 +28,9 @@ void tcp_table_free(struct tcp_table *t);
 /* A decoded TCP segment (p->protocol 6, not a fragment). */
 void tcp_table_packet(struct tcp_table *t, const struct sift_packet *p);
 
+/* Connections created so far. */
+uint64_t tcp_table_connections(const struct tcp_table *t);
+
 /* End of input: every connection is flushed and ended. */
 void tcp_table_finish(struct tcp_table *t);
 

@@ -96,3 +96,8 @@ sift_analyzer_ipfrag_stats(const struct sift_analyzer *a)
 {
     return sift_ipfrag_stats(a->frag);
 }
+
+uint64_t sift_analyzer_tcp_connections(const struct sift_analyzer *a)
+{
+    return a->tcp != NULL ? tcp_table_connections(a->tcp) : 0;
+}

@@ -24,11 +24,12 @@ struct command {
 static const struct command commands[] = {
     {"info", cli_info, "describe the capture files themselves"},
     {"packets", cli_packets, "one line per packet: addresses, ports, flags"},
+    {"flows", cli_flows, "one row per TCP connection; --events for events"},
 };
 
 /* Commands of CLI.md that later versions bring; named so that a script
  * using them gets a clear message instead of "unknown command". */
-static const char *const planned[] = {"http", "flows", "follow", "grep"};
+static const char *const planned[] = {"http", "follow", "grep"};
 
 static void usage(FILE *out)
 {
@@ -45,10 +46,11 @@ static void usage(FILE *out)
     fprintf(out,
             "\n"
             "options:\n"
-            "  -F, --format FMT   text (default), json or jsonl\n"
+            "  -F, --format FMT   text (default), json, jsonl; csv for flows\n"
             "  -o, --output FILE  write there (never left half-written); the\n"
             "                     extension picks the format when -F is not "
             "given\n"
+            "  --events           flows: print each TCP event as it happens\n"
             "  --strict           exit 4 when any anomaly was seen\n"
             "  -q, --quiet        no warnings on standard error\n"
             "  -h, --help         this text\n"
@@ -112,12 +114,15 @@ const char *cli_pick_format(const struct cli_options *o, const char *dflt)
 
 static int parse_options(int argc, char **argv, struct cli_options *o)
 {
-    enum { OPT_STRICT = 256 };
+    enum { OPT_STRICT = 256, OPT_EVENTS, OPT_CONN, OPT_DIR };
     static const struct option longs[] = {
         {"format", required_argument, NULL, 'F'},
         {"output", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"events", no_argument, NULL, OPT_EVENTS},
+        {"conn", required_argument, NULL, OPT_CONN},
+        {"dir", required_argument, NULL, OPT_DIR},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -130,6 +135,9 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         case 'o': o->output = optarg; break;
         case 'q': o->quiet = true; break;
         case OPT_STRICT: o->strict = true; break;
+        case OPT_EVENTS: o->events = true; break;
+        case OPT_CONN: o->conn_ids = optarg; break;
+        case OPT_DIR: o->direction = optarg; break;
         case 'h': usage(stdout); return -1;
         case 'V': printf("pcapsift %s\n", SIFT_VERSION); return -1;
         default:

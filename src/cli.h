@@ -19,6 +19,9 @@ struct cli_options {
     const char *format; /* -F, NULL when not given */
     const char *output; /* -o, NULL for standard output */
     bool quiet, strict;
+    bool events;           /* flows --events */
+    const char *conn_ids;  /* follow --conn ID[,ID...] */
+    const char *direction; /* follow --dir client|server|both */
     const char **files; /* "-" when none was given */
     int file_count;
 };
@@ -28,6 +31,9 @@ int cli_info(const struct cli_options *o);
 
 /* `pcapsift packets`. */
 int cli_packets(const struct cli_options *o);
+
+/* `pcapsift flows`. */
+int cli_flows(const struct cli_options *o);
 
 /* The format named by -F, or picked from -o's extension, or dflt. */
 const char *cli_pick_format(const struct cli_options *o, const char *dflt);

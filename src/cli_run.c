@@ -44,6 +44,7 @@ void cli_run_capture(const char *path, const struct cli_options *o,
         sift_analyzer_feed(an, &rec);
     }
     sift_analyzer_finish(an);
+    run->tcp_connections = sift_analyzer_tcp_connections(an);
     if (rc < 0)
         report_fatal(o, &err);
     run->complete = rc >= 0;

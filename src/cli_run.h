@@ -13,6 +13,7 @@
 struct capture_run {
     struct diag diag;     /* warnings of this file */
     uint64_t records;     /* records read */
+    uint64_t tcp_connections; /* connections the TCP layer saw */
     bool complete;        /* read to its end */
 };
 

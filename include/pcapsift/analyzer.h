@@ -59,6 +59,9 @@ void sift_analyzer_free(struct sift_analyzer *a);
 const struct sift_ipfrag_stats *
 sift_analyzer_ipfrag_stats(const struct sift_analyzer *a);
 
+/* TCP connections seen so far (ids run from 1 to this). */
+uint64_t sift_analyzer_tcp_connections(const struct sift_analyzer *a);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,6 +45,9 @@ struct sift_tcp_conn {
     int64_t handshake_rtt_ns;       /* SYN to the ACK of SYN-ACK; -1 */
     uint32_t syn_retries;
     struct sift_tcp_side side[2];   /* by enum sift_tcp_dir */
+    int end_reason;                 /* enum sift_tcp_event_kind, at the end:
+                                       TIMEOUT, END_OF_FILE, EVICTED or
+                                       PORT_REUSE */
 };
 
 enum sift_tcp_event_kind {
