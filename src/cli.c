@@ -25,11 +25,12 @@ static const struct command commands[] = {
     {"info", cli_info, "describe the capture files themselves"},
     {"packets", cli_packets, "one line per packet: addresses, ports, flags"},
     {"flows", cli_flows, "one row per TCP connection; --events for events"},
+    {"follow", cli_follow, "the bytes of the connections --conn ID[,ID]"},
 };
 
 /* Commands of CLI.md that later versions bring; named so that a script
  * using them gets a clear message instead of "unknown command". */
-static const char *const planned[] = {"http", "follow", "grep"};
+static const char *const planned[] = {"http", "grep"};
 
 static void usage(FILE *out)
 {
@@ -51,6 +52,8 @@ static void usage(FILE *out)
             "                     extension picks the format when -F is not "
             "given\n"
             "  --events           flows: print each TCP event as it happens\n"
+            "  --conn ID[,ID]     follow: the connections (ids from flows)\n"
+            "  --dir DIR          follow: client, server or both (default)\n"
             "  --strict           exit 4 when any anomaly was seen\n"
             "  -q, --quiet        no warnings on standard error\n"
             "  -h, --help         this text\n"

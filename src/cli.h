@@ -35,6 +35,9 @@ int cli_packets(const struct cli_options *o);
 /* `pcapsift flows`. */
 int cli_flows(const struct cli_options *o);
 
+/* `pcapsift follow`. */
+int cli_follow(const struct cli_options *o);
+
 /* The format named by -F, or picked from -o's extension, or dflt. */
 const char *cli_pick_format(const struct cli_options *o, const char *dflt);
 
