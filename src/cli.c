@@ -19,23 +19,29 @@ struct command {
     const char *name;
     int (*run)(const struct cli_options *o);
     const char *summary;
+    bool takes_pattern; /* the first argument is not a file */
 };
 
 static const struct command commands[] = {
-    {"info", cli_info, "describe the capture files themselves"},
-    {"packets", cli_packets, "one line per packet: addresses, ports, flags"},
-    {"flows", cli_flows, "one row per TCP connection; --events for events"},
-    {"follow", cli_follow, "the bytes of the connections --conn ID[,ID]"},
+    {"info", cli_info, "describe the capture files themselves", false},
+    {"packets", cli_packets, "one line per packet: addresses, ports, flags",
+     false},
+    {"flows", cli_flows, "one row per TCP connection; --events for events",
+     false},
+    {"follow", cli_follow, "the bytes of the connections --conn ID[,ID]",
+     false},
+    {"grep", cli_grep, "PATTERN: regular expression over TCP payloads", true},
 };
 
 /* Commands of CLI.md that later versions bring; named so that a script
  * using them gets a clear message instead of "unknown command". */
-static const char *const planned[] = {"http", "grep"};
+static const char *const planned[] = {"http"};
 
 static void usage(FILE *out)
 {
     fprintf(out,
             "usage: pcapsift COMMAND [OPTIONS] [FILE...]\n"
+            "       pcapsift grep PATTERN [OPTIONS] [FILE...]\n"
             "\n"
             "Reads classic pcap and pcap-ng captures, gzip- or zstd-compressed"
             " or not;\n"
@@ -172,9 +178,17 @@ static int run(const struct cli_options *parsed, const char **positional,
         return usage_error("unknown command '%s'", positional[0]);
     static const char *const stdin_only[] = {"-"};
     o.command = cmd->name;
-    o.files = npos > 1 ? positional + 1 : (const char **)stdin_only;
-    o.file_count = npos > 1 ? npos - 1 : 1;
-    if (npos == 1 && isatty(STDIN_FILENO))
+    int first_file = 1;
+    if (cmd->takes_pattern) {
+        if (npos < 2)
+            return usage_error("%s: a PATTERN is needed", cmd->name);
+        o.pattern = positional[1];
+        first_file = 2;
+    }
+    bool no_files = npos <= first_file;
+    o.files = no_files ? (const char **)stdin_only : positional + first_file;
+    o.file_count = no_files ? 1 : npos - first_file;
+    if (no_files && isatty(STDIN_FILENO))
         return usage_error("%s: no FILE given and standard input is a "
                            "terminal", cmd->name);
     return cmd->run(&o);

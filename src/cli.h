@@ -22,6 +22,7 @@ struct cli_options {
     bool events;           /* flows --events */
     const char *conn_ids;  /* follow --conn ID[,ID...] */
     const char *direction; /* follow --dir client|server|both */
+    const char *pattern;   /* grep's PATTERN */
     const char **files; /* "-" when none was given */
     int file_count;
 };
@@ -37,6 +38,9 @@ int cli_flows(const struct cli_options *o);
 
 /* `pcapsift follow`. */
 int cli_follow(const struct cli_options *o);
+
+/* `pcapsift grep PATTERN`. */
+int cli_grep(const struct cli_options *o);
 
 /* The format named by -F, or picked from -o's extension, or dflt. */
 const char *cli_pick_format(const struct cli_options *o, const char *dflt);

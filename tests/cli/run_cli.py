@@ -137,6 +137,39 @@ def test_hostile_texts_are_cut_and_escaped(tmp):
           "\u202e" not in out and "\x1b" not in out)
 
 
+def test_grep_spans_segments_and_not_gaps(tmp):
+    # the server writes headers and body separately: this match spans two
+    # TCP segments (packets 8 and 10 of basic.pcap)
+    p = run("grep", "GMT\r\n\r\n<!DOCTYPE", CAPTURE)
+    lines = p.stdout.decode().splitlines()
+    check("grep finds a match across a segment boundary",
+          p.returncode == 0 and len(lines) == 1 and
+          lines[0].startswith("conn 1 server offset 179 "), lines)
+    p = run("grep", "(", CAPTURE)
+    check("grep: a bad pattern is a usage error", p.returncode == 2)
+    # cut the first response's header segment short: the match must not
+    # be made across the bytes the capture lacks
+    cut = os.path.join(tmp, "cut.pcap")
+    with open(CAPTURE, "rb") as f:
+        data = bytearray(f.read())
+    off, n = 24, 0
+    while off < len(data):
+        caplen = struct.unpack_from("<I", data, off + 8)[0]
+        n += 1
+        if n == 8:  # the header segment: drop its last 10 bytes
+            struct.pack_into("<I", data, off + 8, caplen - 10)
+            del data[off + 16 + caplen - 10:off + 16 + caplen]
+            break
+        off += 16 + caplen
+    with open(cut, "wb") as f:
+        f.write(data)
+    p = run("grep", "GMT\r\n\r\n<!DOCTYPE", cut)
+    check("grep never matches across a gap", p.stdout == b"", p.stdout)
+    p = run("follow", "--conn", "1", "--dir", "server", cut)
+    check("follow shows the 10 missing bytes as a gap",
+          b"[gap: 10 bytes missing from the capture]" in p.stdout)
+
+
 def test_help_version_and_stdin():
     p = run("--help")
     check("--help: exit 0 and usage on stdout",
@@ -161,6 +194,7 @@ def main():
         test_failed_output_leaves_nothing(tmp)
         test_unreadable_input_still_written(tmp)
         test_hostile_texts_are_cut_and_escaped(tmp)
+        test_grep_spans_segments_and_not_gaps(tmp)
     test_help_version_and_stdin()
     print(f"{passed} passed, {len(failures)} failed")
     return 1 if failures else 0
