@@ -331,6 +331,12 @@ static bool handshake(struct tcp_table *t, struct conn *c,
             }
             return true;
         }
+        const struct tcp_stream *cs = &c->stream[SIFT_TCP_FROM_CLIENT];
+        if (!c->has_client_isn && cs->has_base && p->tcp.seq + 1 == cs->base) {
+            c->has_client_isn = true; /* this connection's SYN, seen late */
+            c->client_isn = p->tcp.seq;
+            return true;
+        }
         if (c->has_client_isn || k->state >= SIFT_TCP_ESTABLISHED)
             return false; /* another SYN: the 4-tuple is used again */
         c->has_client_isn = true;
@@ -383,7 +389,7 @@ static void streams(struct tcp_table *t, struct conn *c,
     struct stream_sink sink = {&sc, sink_data, sink_gap};
     uint32_t seq = h->seq;
     if (h->flags & SIFT_TCP_SYN) {
-        stream_set_base(s, seq + 1);
+        stream_rebase_for_syn(s, seq);
         seq++; /* the SYN takes a sequence number; data may follow (TFO) */
     } else if (!s->has_base) {
         stream_set_base(s, seq);

@@ -41,6 +41,15 @@ void stream_set_base(struct tcp_stream *s, uint32_t seq)
     s->next = 0;
 }
 
+void stream_rebase_for_syn(struct tcp_stream *s, uint32_t seq)
+{
+    if (s->has_base && (s->next != 0 || s->held != NULL))
+        return;
+    s->has_base = true;
+    s->base = seq + 1;
+    s->next = 0;
+}
+
 uint64_t stream_offset(const struct tcp_stream *s, uint32_t seq)
 {
     uint32_t expected = s->base + (uint32_t)s->next;

@@ -64,6 +64,11 @@ void stream_free(struct tcp_stream *s, struct stream_budget *b);
  * seen); later calls do nothing. */
 void stream_set_base(struct tcp_stream *s, uint32_t seq);
 
+/* A SYN sets offset 0 at seq + 1 even when an earlier segment gave a
+ * base, as long as nothing was delivered, held or lost yet (split
+ * handshakes, SYNs seen after other segments). */
+void stream_rebase_for_syn(struct tcp_stream *s, uint32_t seq);
+
 /* The stream offset of sequence number seq (within 2 GiB of the next
  * expected byte, as TCP's window guarantees). Needs a base. */
 uint64_t stream_offset(const struct tcp_stream *s, uint32_t seq);

@@ -285,6 +285,35 @@ START_TEST(midstream_roles_and_keepalives)
 }
 END_TEST
 
+START_TEST(split_handshake_and_late_syn)
+{
+    struct tcp_table *t = table(0);
+    /* a 5-way handshake (Suricata's split-handshake test): the server's
+     * own SYN comes after an ACK from it and must set its base */
+    seg(t, 0, S, 1000, 0, NULL);
+    seg(t, 1, A, 2000, 1001, NULL);
+    seg(t, 1, S, 3000, 0, NULL);
+    seg(t, 0, S | A, 1000, 3001, NULL);
+    seg(t, 1, A, 3001, 1001, NULL);
+    seg(t, 0, A, 1001, 3001, "ping");
+    seg(t, 1, A, 3001, 1005, "pong");
+    tcp_table_finish(t);
+    ck_assert_ptr_null(strstr(log_buf, "gap"));
+    ck_assert_ptr_nonnull(strstr(log_buf, "C:pingS:pong"));
+    ck_assert_int_eq(ends, 1);
+    tcp_table_free(t);
+    /* a SYN seen after its connection (Arkime's late-SYN test) */
+    t = table(0);
+    seg(t, 1, S | A, 31000, 30001, NULL);
+    seg(t, 0, A, 30001, 31001, "req");
+    seg(t, 0, S, 30000, 0, NULL);
+    tcp_table_finish(t);
+    ck_assert_int_eq(ends, 1);
+    ck_assert_ptr_null(strstr(log_buf, "port-reuse"));
+    tcp_table_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("tcp");
@@ -298,6 +327,7 @@ static Suite *suite(void)
     tcase_add_test(t, reset_syn_retry_and_rtt);
     tcase_add_test(t, port_reuse_starts_a_new_connection);
     tcase_add_test(t, midstream_roles_and_keepalives);
+    tcase_add_test(t, split_handshake_and_late_syn);
     suite_add_tcase(s, t);
     return s;
 }
