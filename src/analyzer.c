@@ -67,11 +67,13 @@ void sift_analyzer_feed(struct sift_analyzer *a, const struct sift_record *rec)
     if ((p.flags & SIFT_PKT_FRAGMENT) &&
         sift_ipfrag_add(a->frag, &p, &datagram) == 1)
         out = &datagram;
-    if (a->cb.on_packet != NULL)
-        a->cb.on_packet(a->cb.ctx, out);
+    /* TCP first: the events a segment causes reach the callbacks before
+     * the packet itself, so a packet listing can show them. */
     if (a->tcp != NULL && out->protocol == 6 && out->tcp.header_len != 0 &&
         !(out->flags & (SIFT_PKT_FRAGMENT | SIFT_PKT_MALFORMED)))
         tcp_table_packet(a->tcp, out);
+    if (a->cb.on_packet != NULL)
+        a->cb.on_packet(a->cb.ctx, out);
 }
 
 void sift_analyzer_finish(struct sift_analyzer *a)

@@ -18,7 +18,40 @@ struct packets_out {
     enum { OUT_TEXT, OUT_JSONL, OUT_JSON } format;
     struct jsonw json;
     bool first;
+    unsigned tcp_notes; /* TCP_NOTE_ bits of the packet being written */
 };
+
+/* TCP events that describe the segment that caused them. */
+enum tcp_note {
+    TCP_NOTE_RETRANSMISSION = 1,
+    TCP_NOTE_OUT_OF_ORDER = 2,
+    TCP_NOTE_SYN_RETRY = 4,
+    TCP_NOTE_CONFLICT = 8,
+};
+
+static const struct {
+    unsigned bit;
+    const char *word;
+} tcp_note_words[] = {
+    {TCP_NOTE_RETRANSMISSION, "retransmission"},
+    {TCP_NOTE_OUT_OF_ORDER, "out-of-order"},
+    {TCP_NOTE_SYN_RETRY, "syn-retry"},
+    {TCP_NOTE_CONFLICT, "overlap-conflict"},
+};
+
+static void on_tcp_event(void *ctx, const struct sift_tcp_event *e)
+{
+    struct packets_out *o = ctx;
+    switch (e->kind) {
+    case SIFT_TCP_EV_RETRANSMISSION:
+        o->tcp_notes |= TCP_NOTE_RETRANSMISSION;
+        break;
+    case SIFT_TCP_EV_OUT_OF_ORDER: o->tcp_notes |= TCP_NOTE_OUT_OF_ORDER; break;
+    case SIFT_TCP_EV_SYN_RETRY: o->tcp_notes |= TCP_NOTE_SYN_RETRY; break;
+    case SIFT_TCP_EV_CONFLICT: o->tcp_notes |= TCP_NOTE_CONFLICT; break;
+    default: break;
+    }
+}
 
 static const char *protocol_name(uint8_t proto)
 {
@@ -82,7 +115,8 @@ static void tcp_flags_text(char buf[12], uint16_t f)
 }
 
 /* The notes of a packet, each a short word; returns how many. */
-static int notes_of(const struct sift_packet *p, const char *notes[12])
+static int notes_of(const struct sift_packet *p, unsigned tcp_notes,
+                    const char *notes[16])
 {
     static const struct {
         uint32_t flag;
@@ -102,6 +136,10 @@ static int notes_of(const struct sift_packet *p, const char *notes[12])
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (p->flags & table[i].flag)
             notes[n++] = table[i].word;
+    for (size_t i = 0; i < sizeof tcp_note_words / sizeof tcp_note_words[0];
+         i++)
+        if (tcp_notes & tcp_note_words[i].bit)
+            notes[n++] = tcp_note_words[i].word;
     return n;
 }
 
@@ -128,7 +166,8 @@ static void text_transport(FILE *fp, const struct sift_packet *p)
         fprintf(fp, " (%" PRIu32 " captured)", p->payload_len);
 }
 
-static void write_text(FILE *fp, const struct sift_packet *p)
+static void write_text(FILE *fp, const struct sift_packet *p,
+                       unsigned tcp_notes)
 {
     const struct sift_record *r = p->record;
     char t[TIMEFMT_MAX];
@@ -156,8 +195,8 @@ static void write_text(FILE *fp, const struct sift_packet *p)
         else
             fprintf(fp, " ethertype 0x%04x", p->ethertype);
     }
-    const char *notes[12];
-    int n = notes_of(p, notes);
+    const char *notes[16];
+    int n = notes_of(p, tcp_notes, notes);
     for (int i = 0; i < n; i++)
         fprintf(fp, "%s%s", i == 0 ? " (" : ", ", notes[i]);
     fprintf(fp, "%s\n", n > 0 ? ")" : "");
@@ -208,7 +247,8 @@ static void json_ip(struct jsonw *w, const struct sift_packet *p)
     jsonw_u64(w, "payload_captured", p->payload_len);
 }
 
-static void write_json(struct jsonw *w, const struct sift_packet *p)
+static void write_json(struct jsonw *w, const struct sift_packet *p,
+                       unsigned tcp_notes)
 {
     const struct sift_record *r = p->record;
     char t[TIMEFMT_MAX];
@@ -235,8 +275,8 @@ static void write_json(struct jsonw *w, const struct sift_packet *p)
     jsonw_end(w);
     if (p->ip_version != 0)
         json_ip(w, p);
-    const char *notes[12];
-    int n = notes_of(p, notes);
+    const char *notes[16];
+    int n = notes_of(p, tcp_notes, notes);
     jsonw_array(w, "notes");
     for (int i = 0; i < n; i++)
         jsonw_str(w, NULL, notes[i]);
@@ -247,15 +287,17 @@ static void write_json(struct jsonw *w, const struct sift_packet *p)
 static void on_packet(void *ctx, const struct sift_packet *p)
 {
     struct packets_out *o = ctx;
+    unsigned notes = o->tcp_notes;
+    o->tcp_notes = 0;
     if (o->format == OUT_TEXT) {
-        write_text(o->fp, p);
+        write_text(o->fp, p, notes);
         return;
     }
     if (o->format == OUT_JSON && !o->first)
         fputs(",\n", o->fp);
     o->first = false;
     jsonw_init(&o->json, o->fp);
-    write_json(&o->json, p);
+    write_json(&o->json, p, notes);
     if (o->format == OUT_JSONL)
         fputc('\n', o->fp);
 }
@@ -263,7 +305,7 @@ static void on_packet(void *ctx, const struct sift_packet *p)
 int cli_packets(const struct cli_options *o)
 {
     const char *fmt = cli_pick_format(o, "text");
-    struct packets_out po = {NULL, OUT_TEXT, {0}, true};
+    struct packets_out po = {NULL, OUT_TEXT, {0}, true, 0};
     if (strcmp(fmt, "jsonl") == 0)
         po.format = OUT_JSONL;
     else if (strcmp(fmt, "json") == 0)
@@ -282,6 +324,7 @@ int cli_packets(const struct cli_options *o)
     struct sift_callbacks cb = {0};
     cb.ctx = &po;
     cb.on_packet = on_packet;
+    cb.on_tcp_event = on_tcp_event;
     bool complete = true, warned = false;
     for (int i = 0; i < o->file_count; i++) {
         struct capture_run run;

@@ -24,7 +24,8 @@ struct sift_callbacks {
     void (*on_warning)(void *ctx, const struct sift_warning *w);
     void *warning_ctx; /* on_warning's ctx; NULL: ctx */
 
-    /* TCP (pcapsift/tcp.h); the TCP layer runs only when one is set. */
+    /* TCP (pcapsift/tcp.h); the TCP layer runs only when one is set. A
+     * segment's events come before its on_packet call. */
     void (*on_tcp_event)(void *ctx, const struct sift_tcp_event *e);
     /* The in-order bytes of one direction of a connection; data NULL: a
      * gap of len bytes the capture does not have. */
