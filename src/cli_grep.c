@@ -98,15 +98,18 @@ static void search(struct grep_out *g, struct carry *c, uint64_t id, int dir,
                    const uint8_t *data, size_t len, uint64_t off, int64_t ts)
 {
     size_t total = c->len + len;
-    if (total > g->scratch_cap) {
-        uint8_t *s = realloc(g->scratch, total);
+    if (total + 1 > g->scratch_cap) {
+        uint8_t *s = realloc(g->scratch, total + 1);
         if (s == NULL)
             return;
         g->scratch = s;
-        g->scratch_cap = total;
+        g->scratch_cap = total + 1;
     }
     memcpy(g->scratch, c->bytes, c->len);
     memcpy(g->scratch + c->len, data, len);
+    /* REG_STARTEND bounds the search, but some regexec wrappers (the
+     * sanitizers') still look for a terminating NUL */
+    g->scratch[total] = '\0';
     uint64_t base = off - c->len; /* stream offset of scratch[0] */
     size_t at = 0;
     for (int n = 0; at <= total && n < MAX_MATCHES_PER_CHUNK; n++) {

@@ -16,7 +16,12 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-OUT="$HERE/http"
+LOG_TAG=make_captures
+# shellcheck source=tools/capture_lib.sh
+. "$HERE/tools/capture_lib.sh"
+# SIFT_HTTP_OUT: write somewhere else (to try the script without touching
+# the committed fixtures).
+OUT=${SIFT_HTTP_OUT:-$HERE/http}
 SWAP="$HERE/tools/pcap_swap.py"
 
 NS_CLI=sift-cli
@@ -33,106 +38,15 @@ PORT=80
 # Fixed file mtime, so Last-Modified headers do not change between runs.
 MTIME=@1700000000
 
-log() { printf '[make_captures] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-[ "$(id -u)" -eq 0 ] || die "must run as root (creates network namespaces)"
-
-# --- tools -----------------------------------------------------------------
-# command -> Debian package
-declare -A PKG=(
-    [tcpdump]=tcpdump
-    [curl]=curl
-    [ip]=iproute2
-    [ss]=iproute2
-    [ethtool]=ethtool
-    [editcap]=wireshark-common
-    [capinfos]=wireshark-common
-    [tshark]=tshark
-    [gzip]=gzip
-    [sha256sum]=coreutils
-    [od]=coreutils
-)
-missing=()
-for cmd in "${!PKG[@]}"; do
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("${PKG[$cmd]}")
-done
-# The server must be Python >= 3.11 (http.server --protocol).  Prefer
-# Debian's own interpreter over whatever python3 is first on PATH.
-if [ -x /usr/bin/python3 ]; then
-    PY=/usr/bin/python3
-elif command -v python3 >/dev/null 2>&1; then
-    PY=$(command -v python3)
-else
-    PY=/usr/bin/python3
-    missing+=(python3)
-fi
-if [ "${#missing[@]}" -gt 0 ]; then
-    # shellcheck disable=SC2207
-    missing=($(printf '%s\n' "${missing[@]}" | sort -u))
-    log "installing: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
-    || die "$PY is older than 3.11 (http.server lacks --protocol)"
-
-# Never let a proxy setting route curl anywhere.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
-
-# --- cleanup ---------------------------------------------------------------
-WORK=""
-SERVER_PID=""
-TCPDUMP_PID=""
-
-ns_del() {
-    local ns
-    for ns in "$NS_CLI" "$NS_SRV"; do
-        if ip netns list | awk '{print $1}' | grep -qx "$ns"; then
-            ip netns del "$ns" || true
-        fi
-    done
-}
-
-stop_tcpdump() {
-    # SIGINT makes tcpdump flush and close the file; then wait for it.
-    if [ -n "$TCPDUMP_PID" ] && kill -0 "$TCPDUMP_PID" 2>/dev/null; then
-        kill -INT "$TCPDUMP_PID" 2>/dev/null || true
-        local i
-        for i in $(seq 50); do
-            kill -0 "$TCPDUMP_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -0 "$TCPDUMP_PID" 2>/dev/null && kill -TERM "$TCPDUMP_PID" 2>/dev/null
-    fi
-    if [ -n "$TCPDUMP_PID" ]; then
-        wait "$TCPDUMP_PID" 2>/dev/null || true
-    fi
-    TCPDUMP_PID=""
-}
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    stop_tcpdump
-    if [ -n "$SERVER_PID" ]; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-        SERVER_PID=""
-    fi
-    ns_del
-    if [ -n "$WORK" ] && [ -d "$WORK" ]; then rm -rf "$WORK"; fi
-    if [ "$rc" -ne 0 ]; then log "failed (exit $rc); namespaces and processes cleaned up"; fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-START=$(date +%s.%N)
-WORK=$(mktemp -d /tmp/sift-captures.XXXXXX)
-chmod 755 "$WORK"   # tcpdump may drop to its own user before writing
+cap_need_root
+# Tools (command=Debian package); python3 >= 3.11 for http.server --protocol.
+cap_install_tools tcpdump=tcpdump curl=curl ip=iproute2 ss=iproute2 \
+    ethtool=ethtool editcap=wireshark-common capinfos=wireshark-common \
+    tshark=tshark gzip=gzip sha256sum=coreutils od=coreutils
+# The EXIT trap stops tcpdump and the server (by pid), deletes the
+# namespaces and the temporary directory.
+cap_init_traps
+cap_make_work sift-captures
 
 # --- deterministic content to serve ----------------------------------------
 WWW="$WORK/www"
@@ -167,38 +81,14 @@ PYEOF
 touch -d "$MTIME" "$WWW"/*
 
 # --- namespaces and veth ---------------------------------------------------
-ns_del
-ip netns add "$NS_CLI"
-ip netns add "$NS_SRV"
+cap_ns_add "$NS_CLI" "$NS_SRV"
 ip link add "$IF_CLI" netns "$NS_CLI" address "$MAC_CLI" type veth \
     peer name "$IF_SRV" netns "$NS_SRV" address "$MAC_SRV"
-
-setup_side() { # ns iface v4 v6
-    local ns=$1 ifc=$2 v4=$3 v6=$4
-    ip -n "$ns" link set lo up
-    # Quiet IPv6 link: no DAD, no router solicitations.
-    ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$ifc.accept_dad=0"
-    ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$ifc.router_solicitations=0"
-    # No offloads: the capture then holds MTU-sized frames with correct
-    # checksums, as on a real wire, not 40 KB GSO super-packets.
-    ip netns exec "$ns" ethtool -K "$ifc" tx off tso off gso off gro off >/dev/null
-    ip -n "$ns" addr add "$v4/24" dev "$ifc"
-    ip -n "$ns" addr add "$v6/64" dev "$ifc" nodad
-    ip -n "$ns" link set "$ifc" up
-}
-setup_side "$NS_CLI" "$IF_CLI" "$V4_CLI" "$V6_CLI"
-setup_side "$NS_SRV" "$IF_SRV" "$V4_SRV" "$V6_SRV"
+cap_setup_side "$NS_CLI" "$IF_CLI" "$V4_CLI" "$V6_CLI"
+cap_setup_side "$NS_SRV" "$IF_SRV" "$V4_SRV" "$V6_SRV"
 
 # --- server ----------------------------------------------------------------
-ip netns exec "$NS_SRV" "$PY" -m http.server --protocol HTTP/1.1 --bind :: \
-    --directory "$WWW" "$PORT" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for i in $(seq 100); do
-    if ip netns exec "$NS_SRV" ss -Hltn "sport = :$PORT" | grep -q .; then break; fi
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "server exited"; }
-    [ "$i" -lt 100 ] || die "server did not start listening"
-    sleep 0.1
-done
+cap_start_server "$NS_SRV" "$WWW" :: "$PORT"
 # Let link-local addresses and MLD join reports settle, so they stay out of
 # the captures.
 sleep 2
@@ -208,20 +98,9 @@ sleep 2
 capture() {
     local file=$1 prec=$2 p4=$3 p6=$4 tag
     tag=$(basename "$file" .pcap)
-    local errf="$WORK/$tag.tcpdump.err" bodies="$WORK/bodies-$tag"
+    local bodies="$WORK/bodies-$tag"
     mkdir -p "$bodies"
-    # --immediate-mode: without it TPACKET_V3 hands packets over in blocks
-    # every ~1 s, and packets still in the ring when SIGINT arrives are lost
-    # ("68 packets received by filter", "0 packets captured").
-    ip netns exec "$NS_SRV" tcpdump -i "$IF_SRV" -s 0 -U -n --immediate-mode \
-        --time-stamp-precision="$prec" -w "$file" 2>"$errf" &
-    TCPDUMP_PID=$!
-    for i in $(seq 100); do
-        grep -q 'listening on' "$errf" && break
-        kill -0 "$TCPDUMP_PID" 2>/dev/null || { cat "$errf" >&2; die "tcpdump exited"; }
-        [ "$i" -lt 100 ] || die "tcpdump not ready"
-        sleep 0.1
-    done
+    cap_start_tcpdump "$NS_SRV" "$IF_SRV" "$prec" "$file"
 
     local base4="http://$V4_SRV" base6="http://[$V6_SRV]"
     local curl=(curl --http1.1 -sS --fail --noproxy '*' --max-time 20)
@@ -239,7 +118,7 @@ capture() {
         >"$WORK/$tag.curl6"
     # Let the FIN/ACK exchange of both connections reach the capture.
     sleep 0.5
-    stop_tcpdump
+    cap_stop_tcpdump
     cat "$WORK/$tag.curl4" "$WORK/$tag.curl6" >&2
 
     # Keep-alive really happened: 3 transfers, 1 new connection.
@@ -311,4 +190,4 @@ for f in "${FILES[@]}"; do
 done
 total=$(cd "$OUT" && du -cb "${FILES[@]}" | tail -1 | cut -f1)
 [ "$total" -lt 409600 ] || die "testdata/http is $total bytes, over 400 KB"
-log "wrote ${#FILES[@]} files, $total bytes, to $OUT in $(awk -v a="$START" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')s"
+log "wrote ${#FILES[@]} files, $total bytes, to $OUT in $(cap_elapsed)s"

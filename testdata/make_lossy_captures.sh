@@ -148,31 +148,61 @@ topo_down() {
 # --- analysis helpers --------------------------------------------------------------
 count() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
 
-# tcp_counts FILE: the tshark TCP analysis flags, one "name=N" per flag.
+# tcp_counts FILE: the tshark TCP analysis flags, one "name=N" per flag,
+# then frame_stats.
 tcp_counts() {
     local f=$1 name
     for name in retransmission fast_retransmission spurious_retransmission \
                 out_of_order lost_segment ack_lost_segment duplicate_ack; do
         printf '%s=%s ' "$name" "$(count "$f" "tcp.analysis.$name")"
     done
-    printf 'identical_frames=%s\n' "$(identical_frames "$f")"
+    frame_stats "$f"
 }
 
-# identical_frames FILE: frames byte-identical to an earlier frame (netem-style
-# duplicates; a real retransmission has a new IP ID and TCP timestamp).
-identical_frames() {
-    "$PY" - "$1" <<'PYEOF'
+# frame_stats FILE: ground truth that does not depend on tshark's heuristics
+# (tshark calls a retransmission "out-of-order" when it comes within the
+# initial RTT of the highest segment):
+#   identical_frames  frames byte-identical to an earlier frame (netem-style
+#                     duplicates; a real retransmission has a new IP ID and
+#                     TCP timestamp)
+#   resent_segments   other server->client data segments carrying bytes
+#                     already seen in that direction (TCP retransmissions)
+#   late_segments     server->client data segments with new bytes that
+#                     arrive after a segment with higher sequence numbers
+#                     (reordered, or resent after a loss)
+frame_stats() {
+    "$PY" -B - "$1" "$PORT" "$HERE/tools" <<'PYEOF'
 import struct, sys
-data = open(sys.argv[1], "rb").read()
+sys.path.insert(0, sys.argv[3])
+from drop_packets import tcp_segment
+data, port = open(sys.argv[1], "rb").read(), int(sys.argv[2])
 order = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-seen, dups, at = set(), 0, 24
+linktype = struct.unpack_from(order + "I", data, 20)[0] & 0x0FFFFFFF
+seen, covered, base, high = set(), {}, {}, {}
+dups = resent = late = 0
+at = 24
 while at + 16 <= len(data):
     n = struct.unpack_from(order + "I", data, at + 8)[0]
     frame = data[at + 16:at + 16 + n]
-    dups += frame in seen
-    seen.add(frame)
     at += 16 + n
-print(dups)
+    if frame in seen:
+        dups += 1
+        continue
+    seen.add(frame)
+    seg = tcp_segment(linktype, frame)
+    if seg is None or seg[2] != port or seg[6] == 0:
+        continue
+    key = seg[:4]
+    start = (seg[4] - base.setdefault(key, seg[4])) & 0xFFFFFFFF
+    end = start + seg[6]
+    spans = covered.setdefault(key, [])
+    if any(s < end and start < e for s, e in spans):
+        resent += 1
+    elif start < high.get(key, 0):
+        late += 1
+    spans.append((start, end))
+    high[key] = max(high.get(key, 0), end)
+print("identical_frames=%d resent_segments=%d late_segments=%d" % (dups, resent, late))
 PYEOF
 }
 
@@ -193,9 +223,12 @@ print(total)'
 
 # exported_bodies_ok FILE: tshark's own reassembly gives exactly the served files.
 exported_bodies_ok() {
-    local f=$1 dir="$WORK/export-$(basename "$1" .pcap)" want got
+    local f=$1 dir want got
+    dir="$WORK/export-$(basename "$1" .pcap)"
     rm -rf "$dir"
-    tshark -r "$f" -q --export-objects "http,$dir" >/dev/null 2>&1
+    # Wireshark 4.0 reassembles out-of-order segments only when told to.
+    tshark -r "$f" -o tcp.reassemble_out_of_order:TRUE -q \
+        --export-objects "http,$dir" >/dev/null 2>&1
     want=$(cd "$WWW" && sha256sum index.html big.bin hello.txt | cut -d' ' -f1 | sort)
     got=$(cd "$dir" && sha256sum -- * | cut -d' ' -f1 | sort)
     [ "$want" = "$got" ]
@@ -285,8 +318,9 @@ EOF
     local streams reqs
     streams=$(tshark -r "$file" -Y tcp -T fields -e tcp.stream 2>/dev/null | sort -u | wc -l)
     reqs=$(count "$file" 'http.request')
-    [ "$streams" = 1 ] && [ "$reqs" = 3 ] \
-        || die "$tag: expected 1 TCP connection/3 requests, got $streams/$reqs"
+    if [ "$streams" != 1 ] || [ "$reqs" != 3 ]; then
+        die "$tag: expected 1 TCP connection/3 requests, got $streams/$reqs"
+    fi
 }
 
 # check_impaired MODE FILE: exit status 0 when the impairment shows in FILE.
@@ -298,10 +332,14 @@ check_impaired() {
     case $mode in
     loss)
         # The server resent what the client lost; the capture misses nothing.
-        [ "$(get retransmission)" -ge 1 ] && [ "$(get lost_segment)" = 0 ] \
+        # (tshark flags a resent segment "retransmission" or, when it comes
+        # within the initial RTT of the highest segment, "out-of-order".)
+        [ "$(get resent_segments)" -ge 1 ] && [ "$(get lost_segment)" = 0 ] \
+            && [ $(($(get retransmission) + $(get out_of_order))) -ge 1 ] \
             && [ "$(missing_bytes "$f")" = 0 ] ;;
     reorder)
-        [ "$(get out_of_order)" -ge 1 ] && [ "$(get identical_frames)" -ge 1 ] \
+        [ "$(get out_of_order)" -ge 1 ] && [ "$(get late_segments)" -ge 1 ] \
+            && [ "$(get identical_frames)" -ge 1 ] \
             && [ "$(missing_bytes "$f")" = 0 ] ;;
     esac
 }
@@ -321,10 +359,11 @@ case $c in *"retransmission=0 "*"lost_segment=0 "*) ;; *) log "note: the clean r
 c=$(tcp_counts "$NEW/capture-loss.pcap")
 log "capture-loss.pcap: $(capinfos -c -M "$NEW/capture-loss.pcap" | awk -F': *' '/Number of packets/ {print $2}') packets; $c"
 deleted=$(awk '{s += $NF} END {print s + 0}' "$NEW/capture-loss.dropped.txt")
-missing=$(missing_bytes "$NEW/capture-loss.pcap")
-log "capture-loss.pcap: deleted $(wc -l <"$NEW/capture-loss.dropped.txt") packets, $deleted bytes; tshark follow: $missing bytes missing"
-[ "$deleted" -gt 0 ] && [ "$missing" = "$deleted" ] \
-    || die "capture-loss.pcap: tshark reports $missing bytes missing, $deleted deleted"
+gapbytes=$(missing_bytes "$NEW/capture-loss.pcap")
+log "capture-loss.pcap: deleted $(wc -l <"$NEW/capture-loss.dropped.txt") packets, $deleted bytes; tshark follow: $gapbytes bytes missing"
+if [ "$deleted" -eq 0 ] || [ "$gapbytes" != "$deleted" ]; then
+    die "capture-loss.pcap: tshark reports $gapbytes bytes missing, $deleted deleted"
+fi
 case $c in *" lost_segment=0 "*|*" ack_lost_segment=0 "*)
     die "capture-loss.pcap: tshark sees no lost / ACKed-unseen segments" ;; esac
 

@@ -190,7 +190,7 @@ cap_start_tcpdump() {
         --time-stamp-precision="$prec" -w "$file" 2>"$errf" &
     TCPDUMP_PID=$!
     for i in $(seq 100); do
-        grep -q 'listening on' "$errf" && break
+        grep -qs 'listening on' "$errf" && break
         kill -0 "$TCPDUMP_PID" 2>/dev/null || { cat "$errf" >&2; die "tcpdump exited"; }
         [ "$i" -lt 100 ] || die "tcpdump not ready"
         sleep 0.1
