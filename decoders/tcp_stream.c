@@ -199,6 +199,13 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
         return SEG_RETRANSMISSION;
     }
     unsigned kind;
+    /* Late, as tshark counts it: new bytes below bytes already seen (a
+     * segment after a hole in the capture is not late; the hole becomes a
+     * gap). */
+    uint64_t first_new = off > s->next ? off : s->next;
+    bool late = first_new < s->seen_end;
+    if (end > s->seen_end)
+        s->seen_end = end;
     if (off <= s->next) { /* in order (perhaps partly old): deliver */
         if (off < s->next)
             s->retransmissions++;
@@ -207,16 +214,16 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
         drain(s, b, sink);
     } else {
         kind = hold(s, b, off, data, len);
-        if (kind & SEG_NEW) {
-            kind |= SEG_OUT_OF_ORDER;
-            s->out_of_order++;
-        } else {
+        if (!(kind & SEG_NEW))
             s->retransmissions++;
-        }
         if (kind & SEG_CONFLICT)
             s->conflicts++;
         if (kind & SEG_OVER_BUDGET)
             move_to(s, b, sink, off, data, len);
+    }
+    if (late && (kind & SEG_NEW)) {
+        kind |= SEG_OUT_OF_ORDER;
+        s->out_of_order++;
     }
     if (s->fin && !s->closed && s->next >= s->fin_off)
         s->closed = true;

@@ -36,6 +36,7 @@ struct tcp_stream {
     bool has_base;
     uint32_t base;        /* the sequence number of offset 0 */
     uint64_t next;        /* the offset of the next byte to deliver */
+    uint64_t seen_end;    /* the highest offset any segment reached */
     struct held_segment *held; /* sorted, never overlapping */
     uint32_t held_bytes;
     bool fin;             /* a FIN was seen ... */
@@ -50,7 +51,7 @@ struct tcp_stream {
 enum segment_kind {
     SEG_NEW = 1,          /* new bytes, delivered or held */
     SEG_RETRANSMISSION = 2, /* only bytes already delivered or held */
-    SEG_OUT_OF_ORDER = 4, /* came before the bytes preceding it */
+    SEG_OUT_OF_ORDER = 4, /* came late: below bytes already seen */
     SEG_CONFLICT = 8,     /* overlapped held bytes with different ones */
     SEG_KEEPALIVE = 16,   /* one byte (or none) before the next expected */
     SEG_EMPTY = 32,       /* no payload and no FIN */

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Runs `pcapsift packets -F jsonl` over every capture of the corpus table:
-no crash, no sanitizer report, exit status 0 or 1 as `info` gives, every
-line valid JSON, and exactly one line per packet `info` counts. Exit 77
-(meson's skip) without the corpus.
+"""Runs `pcapsift packets -F jsonl`, `flows -F jsonl` and `grep` over every
+capture of the corpus table: no crash, no sanitizer report, exit status 0
+or 1 as `info` gives, every line valid JSON, exactly one packets line per
+packet `info` counts, and no more TCP packets in the flows than packets in
+the file. Exit 77 (meson's skip) without the corpus.
 
 usage: run_packets.py PCAPSIFT CORPUS_DIR TABLE_TSV
 """
@@ -48,6 +49,25 @@ def check(binary, path):
         want = None
     if want is not None and len(lines) != want:
         problems.append(f"{len(lines)} lines, info counts {want} packets")
+    rc_f, out_f, err_f = run(binary, "flows", "-q", "-F", "jsonl", path)
+    rc_g, _, err_g = run(binary, "grep", "-q", "HTTP/1\\.[01]", path)
+    for name, rc, err in (("flows", rc_f, err_f), ("grep", rc_g, err_g)):
+        if rc != rc_p:
+            problems.append(f"{name} exits {rc}, packets {rc_p}")
+        if any(s in err for s in SANITIZER):
+            problems.append(f"{name} sanitizer report: " +
+                            err.decode(errors="replace")[:300])
+    tcp_packets = 0
+    for line in out_f.splitlines():
+        try:
+            flow = json.loads(line)
+        except ValueError:
+            problems.append("flows: a line is not JSON")
+            break
+        tcp_packets += (flow["client_to_server"]["packets"] +
+                        flow["server_to_client"]["packets"])
+    if want is not None and tcp_packets > want:
+        problems.append(f"flows count {tcp_packets} packets of {want}")
     return problems
 
 
@@ -68,7 +88,8 @@ def main():
                 failures += 1
                 print(f"FAIL {os.path.relpath(path, corpus)}: "
                       + "; ".join(problems))
-    print(f"packets over the corpus: {len(paths) - failures} passed, "
+    print(f"packets, flows, grep over the corpus: {len(paths) - failures} "
+          f"passed, "
           f"{failures} failed")
     return 1 if failures else 0
 
