@@ -392,7 +392,10 @@ static void streams(struct tcp_table *t, struct conn *c,
         stream_rebase_for_syn(s, seq);
         seq++; /* the SYN takes a sequence number; data may follow (TFO) */
     } else if (!s->has_base) {
-        stream_set_base(s, seq);
+        if (p->payload_len == 0 && !(h->flags & SIFT_TCP_FIN))
+            stream_set_weak_base(s, seq);
+        else
+            stream_set_base(s, seq);
     }
     uint64_t off = stream_offset(s, seq);
     unsigned kind = stream_segment(s, &t->budget, seq, p->payload,
@@ -416,18 +419,19 @@ static void streams(struct tcp_table *t, struct conn *c,
     sync_side(c, o);
 }
 
+/* An RST from side d: d sends nothing more, so its stream is flushed and
+ * its later segments are counted, not read. The other side's data already
+ * in flight still arrives and is still read. */
 static void reset(struct tcp_table *t, struct conn *c, enum sift_tcp_dir d,
                   int64_t ts)
 {
     c->pub.side[d].rst = true;
     c->pub.state = SIFT_TCP_RESET;
     event(t, c, SIFT_TCP_EV_RESET, d, ts, c->stream[d].next, 0);
-    for (int k = 0; k < 2; k++) { /* nothing more will come */
-        struct sink_ctx sc = {t, c, (enum sift_tcp_dir)k, ts};
-        struct stream_sink sink = {&sc, sink_data, sink_gap};
-        stream_flush(&c->stream[k], &t->budget, &sink);
-        sync_side(c, (enum sift_tcp_dir)k);
-    }
+    struct sink_ctx sc = {t, c, d, ts};
+    struct stream_sink sink = {&sc, sink_data, sink_gap};
+    stream_flush(&c->stream[d], &t->budget, &sink);
+    sync_side(c, d);
 }
 
 void tcp_table_packet(struct tcp_table *t, const struct sift_packet *p)
@@ -452,8 +456,8 @@ void tcp_table_packet(struct tcp_table *t, const struct sift_packet *p)
     c->pub.last_ns = ts;
     c->pub.side[d].packets++;
     c->pub.side[d].bytes += p->payload_wire_len;
-    if (c->pub.state == SIFT_TCP_RESET)
-        return; /* after an RST, segments are counted, not read */
+    if (c->pub.side[d].rst)
+        return; /* after its RST, a side's segments are counted, not read */
     if (p->tcp.flags & SIFT_TCP_RST) {
         reset(t, c, d, ts);
         return;

@@ -41,11 +41,20 @@ void stream_set_base(struct tcp_stream *s, uint32_t seq)
     s->next = 0;
 }
 
+void stream_set_weak_base(struct tcp_stream *s, uint32_t seq)
+{
+    if (s->has_base)
+        return;
+    stream_set_base(s, seq);
+    s->weak_base = true;
+}
+
 void stream_rebase_for_syn(struct tcp_stream *s, uint32_t seq)
 {
     if (s->has_base && (s->next != 0 || s->held != NULL))
         return;
     s->has_base = true;
+    s->weak_base = false;
     s->base = seq + 1;
     s->next = 0;
 }
@@ -190,6 +199,7 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
         drain(s, b, sink);
         return SEG_EMPTY;
     }
+    s->weak_base = false; /* data confirms where the stream is */
     if (end <= s->next || s->closed) {
         if (len == 1 && end == s->next) {
             s->keepalives++;
@@ -236,6 +246,13 @@ void stream_acked(struct tcp_stream *s, struct stream_budget *b, uint32_t ack,
     if (!s->has_base)
         return;
     uint64_t acked = stream_offset(s, ack);
+    if (s->weak_base && s->next == 0 && s->held == NULL && acked == 1) {
+        /* the base came from a keep-alive probe (RFC 9293 §3.8.4: one
+         * byte before the next); the peer's ACK says where it really is */
+        s->base++;
+        s->weak_base = false;
+        return;
+    }
     if (s->fin && acked > s->fin_off)
         acked = s->fin_off; /* the FIN itself takes a sequence number */
     while (s->next < acked) {

@@ -34,6 +34,8 @@ struct stream_budget {
 
 struct tcp_stream {
     bool has_base;
+    bool weak_base;       /* taken from an empty segment (maybe a keep-alive
+                             probe, one before the real next byte) */
     uint32_t base;        /* the sequence number of offset 0 */
     uint64_t next;        /* the offset of the next byte to deliver */
     uint64_t seen_end;    /* the highest offset any segment reached */
@@ -62,8 +64,9 @@ void stream_init(struct tcp_stream *s);
 void stream_free(struct tcp_stream *s, struct stream_budget *b);
 
 /* Sets offset 0 at sequence number seq (the byte after a SYN, or the first
- * seen); later calls do nothing. */
+ * seen); later calls do nothing. weak: seq came from an empty segment. */
 void stream_set_base(struct tcp_stream *s, uint32_t seq);
+void stream_set_weak_base(struct tcp_stream *s, uint32_t seq);
 
 /* A SYN sets offset 0 at seq + 1 even when an earlier segment gave a
  * base, as long as nothing was delivered, held or lost yet (split

@@ -239,14 +239,16 @@ START_TEST(reset_syn_retry_and_rtt)
     seg(t, 0, A, 101, 5001, NULL);
     seg(t, 0, A, 101, 5001, "abc");
     seg(t, 1, R | A, 5001, 104, NULL);
-    seg(t, 0, A, 104, 5001, "late");  /* after the reset: counted only */
+    seg(t, 0, A, 104, 5001, "late");  /* in flight when the RST was sent */
+    seg(t, 1, A, 5001, 108, "no");    /* after its own RST: not read */
     tcp_table_finish(t);
-    ck_assert_str_eq(log_buf, "[syn-retry0][open0]C:abc[reset1]"
+    ck_assert_str_eq(log_buf, "[syn-retry0][open0]C:abc[reset1]C:late"
                               "[end-of-file0][end1]");
     ck_assert_uint_eq(last_end.syn_retries, 1);
     ck_assert_int_eq(last_end.handshake_rtt_ns, 3000);
     ck_assert(last_end.side[1].rst);
     ck_assert_uint_eq(last_end.side[0].packets, 5);
+    ck_assert_uint_eq(last_end.side[1].packets, 3);
     ck_assert_uint_eq(last_end.state, SIFT_TCP_RESET);
     tcp_table_free(t);
 }
@@ -314,6 +316,25 @@ START_TEST(split_handshake_and_late_syn)
 }
 END_TEST
 
+START_TEST(keepalive_pair_at_capture_start_is_no_gap)
+{
+    struct tcp_table *t = table(0);
+    seg(t, 0, A, 999, 5000, NULL);   /* keep-alive probe: next - 1 */
+    seg(t, 1, A, 5000, 1000, NULL);  /* its ACK names the real next byte */
+    seg(t, 0, A, 1000, 5000, "data");
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[open0]C:data[end-of-file0][end1]");
+    tcp_table_free(t);
+    /* an empty first segment, then an ACK far ahead: bytes are missing */
+    t = table(0);
+    seg(t, 0, A, 999, 5000, NULL);
+    seg(t, 1, A, 5000, 1100, NULL);
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[open0]<gap0@0+101>[end-of-file0][end1]");
+    tcp_table_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("tcp");
@@ -328,6 +349,7 @@ static Suite *suite(void)
     tcase_add_test(t, port_reuse_starts_a_new_connection);
     tcase_add_test(t, midstream_roles_and_keepalives);
     tcase_add_test(t, split_handshake_and_late_syn);
+    tcase_add_test(t, keepalive_pair_at_capture_start_is_no_gap);
     suite_add_tcase(s, t);
     return s;
 }
