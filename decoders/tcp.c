@@ -35,8 +35,21 @@ struct tcp_table {
     size_t nbuckets, count;
     struct conn *lru_head, *lru_tail;
     uint64_t next_id;
-    bool warned_evict;
+    bool warned_evict, warned_budget;
 };
+
+static void warn_once(struct tcp_table *t, bool *done,
+                      const struct sift_packet *p, const char *msg)
+{
+    if (*done || t->cb.on_warning == NULL)
+        return;
+    *done = true;
+    const struct sift_record *r = p->record;
+    struct sift_warning w = {SIFT_WARN_MALFORMED_RECORD, SIFT_LAYER_TCP,
+                             r != NULL ? r->offset : 0,
+                             r != NULL ? r->number : 0, msg};
+    t->cb.on_warning(t->cb.warning_ctx, &w);
+}
 
 /* What a stream's sink needs to reach the callbacks. */
 struct sink_ctx {
@@ -274,17 +287,11 @@ static struct conn *create(struct tcp_table *t, const struct sift_packet *p,
                            int64_t ts)
 {
     if (t->count >= t->lim.max_connections && t->lru_head != NULL) {
-        if (!t->warned_evict && t->cb.on_warning != NULL) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "more than %u TCP connections open; "
-                     "the least recently active are ended early",
-                     t->lim.max_connections);
-            struct sift_warning w = {SIFT_WARN_MALFORMED_RECORD,
-                                     SIFT_LAYER_TCP, p->record->offset,
-                                     p->record->number, msg};
-            t->cb.on_warning(t->cb.warning_ctx, &w);
-        }
-        t->warned_evict = true;
+        char msg[128];
+        snprintf(msg, sizeof msg, "more than %u TCP connections open; the "
+                 "least recently active are ended early",
+                 t->lim.max_connections);
+        warn_once(t, &t->warned_evict, p, msg);
         end_conn(t, t->lru_head, SIFT_TCP_EV_EVICTED, ts);
     }
     if (t->count >= t->nbuckets && !grow(t))
@@ -405,6 +412,14 @@ static void streams(struct tcp_table *t, struct conn *c,
         stream_acked(s, &t->budget, seq + p->payload_wire_len, &sink);
     if (!(h->flags & SIFT_TCP_SYN))
         segment_events(t, c, d, kind, ts, off, p->payload_wire_len);
+    if (kind & SEG_OVER_BUDGET) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "TCP reassembly held %u bytes for one "
+                 "direction (or %llu in all), its limit: holes before held "
+                 "bytes become gaps early", t->lim.max_held_per_stream,
+                 (unsigned long long)t->lim.max_held);
+        warn_once(t, &t->warned_budget, p, msg);
+    }
     check_close(t, c, d, ts);
     enum sift_tcp_dir o = (enum sift_tcp_dir)!d;
     struct tcp_stream *peer = &c->stream[o];

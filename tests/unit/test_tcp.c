@@ -53,14 +53,24 @@ static void on_end(void *ctx, const struct sift_tcp_conn *c)
     logf_("[end%llu]", (unsigned long long)c->id);
 }
 
+static int warnings;
+static void on_warning(void *ctx, const struct sift_warning *w)
+{
+    (void)ctx;
+    (void)w;
+    warnings++;
+}
+
 static struct tcp_table *table(uint32_t max_stream)
 {
     log_buf[0] = '\0';
     ends = 0;
+    warnings = 0;
     struct sift_tcp_limits lim = SIFT_TCP_DEFAULT_LIMITS;
     if (max_stream != 0)
         lim.max_held_per_stream = max_stream;
-    struct tcp_callbacks cb = {NULL, on_event, on_data, on_end, NULL, NULL};
+    struct tcp_callbacks cb = {NULL, on_event, on_data, on_end, on_warning,
+                               NULL};
     return tcp_table_new(&lim, &cb);
 }
 
@@ -225,7 +235,41 @@ START_TEST(budget_forces_a_gap)
      * nothing is lost without a mark */
     ck_assert_str_eq(log_buf, "[open0]<gap0@0+2>C:cdC:efgh"
                               "[end-of-file0][end1]");
+    ck_assert_int_eq(warnings, 1);
     ck_assert_uint_eq(last_end.side[0].stream_bytes, 6);
+    tcp_table_free(t);
+}
+END_TEST
+
+START_TEST(table_limit_evicts_the_least_recently_active)
+{
+    log_buf[0] = '\0';
+    ends = warnings = 0;
+    struct sift_tcp_limits lim = SIFT_TCP_DEFAULT_LIMITS;
+    lim.max_connections = 1;
+    struct tcp_callbacks cb = {NULL, on_event, on_data, on_end, on_warning,
+                               NULL};
+    struct tcp_table *t = tcp_table_new(&lim, &cb);
+    open3(t, 100, 5000);
+    seg(t, 0, A, 101, 5001, "first");
+    static struct sift_record rec;
+    struct sift_packet p; /* another client: the table is full */
+    memset(&p, 0, sizeof p);
+    p.record = &rec;
+    p.ip_version = 4;
+    p.protocol = 6;
+    p.src = (struct sift_ip_addr){4, {10, 0, 0, 3}};
+    p.dst = (struct sift_ip_addr){4, {10, 0, 0, 2}};
+    p.sport = 40001;
+    p.dport = 80;
+    p.tcp.flags = S;
+    p.tcp.seq = 7;
+    p.tcp.header_len = 20;
+    tcp_table_packet(t, &p);
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[open0]C:first[evicted0][end1]"
+                              "[end-of-file0][end2]");
+    ck_assert_int_eq(warnings, 1);
     tcp_table_free(t);
 }
 END_TEST
@@ -345,6 +389,7 @@ static Suite *suite(void)
     tcase_add_test(t, acked_hole_becomes_a_gap_at_once);
     tcase_add_test(t, holes_at_the_end_are_gaps_before_the_held_bytes);
     tcase_add_test(t, budget_forces_a_gap);
+    tcase_add_test(t, table_limit_evicts_the_least_recently_active);
     tcase_add_test(t, reset_syn_retry_and_rtt);
     tcase_add_test(t, port_reuse_starts_a_new_connection);
     tcase_add_test(t, midstream_roles_and_keepalives);
