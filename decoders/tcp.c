@@ -396,7 +396,10 @@ static void streams(struct tcp_table *t, struct conn *c,
     struct stream_sink sink = {&sc, sink_data, sink_gap};
     uint32_t seq = h->seq;
     if (h->flags & SIFT_TCP_SYN) {
-        stream_rebase_for_syn(s, seq);
+        if (stream_rebase_for_syn(s, seq)) {
+            c->close_reported[d] = false;
+            c->pub.side[d].fin = false;
+        }
         seq++; /* the SYN takes a sequence number; data may follow (TFO) */
     } else if (!s->has_base) {
         if (p->payload_len == 0 && !(h->flags & SIFT_TCP_FIN))
@@ -434,9 +437,11 @@ static void streams(struct tcp_table *t, struct conn *c,
     sync_side(c, o);
 }
 
-/* An RST from side d: d sends nothing more, so its stream is flushed and
- * its later segments are counted, not read. The other side's data already
- * in flight still arrives and is still read. */
+/* An RST from side d: reported, and d's stream is flushed (what it held
+ * was all it would send). Reading goes on for both sides: data in flight
+ * from the other side still arrives, and an RST that an endpoint ignored
+ * (off-window, or an evasion attempt) is followed by what was really
+ * sent. Nothing captured is dropped because of an RST. */
 static void reset(struct tcp_table *t, struct conn *c, enum sift_tcp_dir d,
                   int64_t ts)
 {
@@ -471,8 +476,6 @@ void tcp_table_packet(struct tcp_table *t, const struct sift_packet *p)
     c->pub.last_ns = ts;
     c->pub.side[d].packets++;
     c->pub.side[d].bytes += p->payload_wire_len;
-    if (c->pub.side[d].rst)
-        return; /* after its RST, a side's segments are counted, not read */
     if (p->tcp.flags & SIFT_TCP_RST) {
         reset(t, c, d, ts);
         return;

@@ -49,14 +49,21 @@ void stream_set_weak_base(struct tcp_stream *s, uint32_t seq)
     s->weak_base = true;
 }
 
-void stream_rebase_for_syn(struct tcp_stream *s, uint32_t seq)
+bool stream_rebase_for_syn(struct tcp_stream *s, uint32_t seq)
 {
     if (s->has_base && (s->next != 0 || s->held != NULL))
-        return;
+        return false;
+    bool moved = s->has_base && s->base != seq + 1;
     s->has_base = true;
     s->weak_base = false;
     s->base = seq + 1;
     s->next = 0;
+    s->seen_end = 0;
+    if (moved) { /* a FIN before this SYN was not this stream's */
+        s->fin = false;
+        s->closed = false;
+    }
+    return moved;
 }
 
 uint64_t stream_offset(const struct tcp_stream *s, uint32_t seq)

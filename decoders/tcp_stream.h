@@ -70,8 +70,9 @@ void stream_set_weak_base(struct tcp_stream *s, uint32_t seq);
 
 /* A SYN sets offset 0 at seq + 1 even when an earlier segment gave a
  * base, as long as nothing was delivered, held or lost yet (split
- * handshakes, SYNs seen after other segments). */
-void stream_rebase_for_syn(struct tcp_stream *s, uint32_t seq);
+ * handshakes, SYNs seen after other segments); a FIN seen before it is
+ * forgotten. True when the base moved. */
+bool stream_rebase_for_syn(struct tcp_stream *s, uint32_t seq);
 
 /* The stream offset of sequence number seq (within 2 GiB of the next
  * expected byte, as TCP's window guarantees). Needs a base. */

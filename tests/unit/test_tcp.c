@@ -284,9 +284,9 @@ START_TEST(reset_syn_retry_and_rtt)
     seg(t, 0, A, 101, 5001, "abc");
     seg(t, 1, R | A, 5001, 104, NULL);
     seg(t, 0, A, 104, 5001, "late");  /* in flight when the RST was sent */
-    seg(t, 1, A, 5001, 108, "no");    /* after its own RST: not read */
+    seg(t, 1, A, 5001, 108, "more");  /* the RST was ignored: still read */
     tcp_table_finish(t);
-    ck_assert_str_eq(log_buf, "[syn-retry0][open0]C:abc[reset1]C:late"
+    ck_assert_str_eq(log_buf, "[syn-retry0][open0]C:abc[reset1]C:lateS:more"
                               "[end-of-file0][end1]");
     ck_assert_uint_eq(last_end.syn_retries, 1);
     ck_assert_int_eq(last_end.handshake_rtt_ns, 3000);
@@ -360,6 +360,26 @@ START_TEST(split_handshake_and_late_syn)
 }
 END_TEST
 
+START_TEST(fake_rst_and_fin_before_the_handshake)
+{
+    /* Suricata's bug-3286 evasion: an RST and a FIN with bogus numbers
+     * before the real SYN-ACK; the endpoints carry on, and so do we */
+    struct tcp_table *t = table(0);
+    seg(t, 0, S, 1000, 0, NULL);
+    seg(t, 1, R | A, 0, 1001, NULL);
+    seg(t, 1, F | A, 0, 1001, NULL);
+    seg(t, 0, R, 1001, 0, NULL);
+    seg(t, 1, S | A, 26175, 1001, NULL);
+    seg(t, 0, A, 1001, 26176, NULL);
+    seg(t, 0, A | P, 1001, 26176, "GET /");
+    seg(t, 1, A | P, 26176, 1006, "200 OK");
+    tcp_table_finish(t);
+    ck_assert_ptr_nonnull(strstr(log_buf, "C:GET /S:200 OK"));
+    ck_assert_uint_eq(last_end.side[1].stream_bytes, 6);
+    tcp_table_free(t);
+}
+END_TEST
+
 START_TEST(keepalive_pair_at_capture_start_is_no_gap)
 {
     struct tcp_table *t = table(0);
@@ -395,6 +415,7 @@ static Suite *suite(void)
     tcase_add_test(t, midstream_roles_and_keepalives);
     tcase_add_test(t, split_handshake_and_late_syn);
     tcase_add_test(t, keepalive_pair_at_capture_start_is_no_gap);
+    tcase_add_test(t, fake_rst_and_fin_before_the_handshake);
     suite_add_tcase(s, t);
     return s;
 }
