@@ -412,7 +412,7 @@ static void streams(struct tcp_table *t, struct conn *c,
                                    p->payload_len,
                                    (h->flags & SIFT_TCP_FIN) != 0, &sink);
     if (p->payload_len < p->payload_wire_len) /* cut by the snap length */
-        stream_acked(s, &t->budget, seq + p->payload_wire_len, &sink);
+        stream_cut(s, &t->budget, seq + p->payload_wire_len, &sink);
     if (!(h->flags & SIFT_TCP_SYN))
         segment_events(t, c, d, kind, ts, off, p->payload_wire_len);
     if (kind & SEG_OVER_BUDGET) {

@@ -247,6 +247,24 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
     return kind;
 }
 
+void stream_cut(struct tcp_stream *s, struct stream_budget *b, uint32_t end,
+                const struct stream_sink *sink)
+{
+    if (!s->has_base)
+        return;
+    uint64_t to = stream_offset(s, end);
+    while (s->next < to) {
+        if (s->held != NULL && s->held->off <= s->next) {
+            drain(s, b, sink);
+            continue;
+        }
+        uint64_t stop = s->held != NULL && s->held->off < to ? s->held->off
+                                                              : to;
+        gap(s, sink, stop - s->next);
+    }
+    drain(s, b, sink);
+}
+
 void stream_acked(struct tcp_stream *s, struct stream_budget *b, uint32_t ack,
                   const struct stream_sink *sink)
 {
@@ -262,6 +280,10 @@ void stream_acked(struct tcp_stream *s, struct stream_budget *b, uint32_t ack,
     }
     if (s->fin && acked > s->fin_off)
         acked = s->fin_off; /* the FIN itself takes a sequence number */
+    if (acked > s->acked)
+        s->acked = acked;
+    if (s->held == NULL)
+        return; /* no sign yet that the bytes will not come late */
     while (s->next < acked) {
         if (s->held != NULL && s->held->off <= s->next) {
             drain(s, b, sink);
@@ -281,6 +303,8 @@ void stream_flush(struct tcp_stream *s, struct stream_budget *b,
         gap(s, sink, s->held->off > s->next ? s->held->off - s->next : 0);
         drain(s, b, sink);
     }
+    if (s->acked > s->next) /* acknowledged, never captured */
+        gap(s, sink, s->acked - s->next);
     if (s->fin && !s->closed) {
         gap(s, sink, s->fin_off > s->next ? s->fin_off - s->next : 0);
         s->closed = true;

@@ -39,6 +39,7 @@ struct tcp_stream {
     uint32_t base;        /* the sequence number of offset 0 */
     uint64_t next;        /* the offset of the next byte to deliver */
     uint64_t seen_end;    /* the highest offset any segment reached */
+    uint64_t acked;       /* the highest offset the peer acknowledged */
     struct held_segment *held; /* sorted, never overlapping */
     uint32_t held_bytes;
     bool fin;             /* a FIN was seen ... */
@@ -86,10 +87,19 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
                         bool fin, const struct stream_sink *sink);
 
 /* The peer acknowledged everything before sequence number ack: bytes we
- * hold no copy of before it were sent and received but not captured, so
- * they become a gap and the stream moves on. */
+ * hold no copy of before it were sent and received but not captured. When
+ * later bytes of this side are already held (the sender moved on), the
+ * hole becomes a gap now; otherwise the data may just be late (taps and
+ * SPAN ports can deliver an ACK before the data it acknowledges), and the
+ * hole becomes a gap only if it is still there when the stream is
+ * flushed. */
 void stream_acked(struct tcp_stream *s, struct stream_budget *b, uint32_t ack,
                   const struct stream_sink *sink);
+
+/* A segment ending at sequence number end was cut by the snap length: the
+ * bytes it lacks are certainly missing, so they are a gap at once. */
+void stream_cut(struct tcp_stream *s, struct stream_budget *b, uint32_t end,
+                const struct stream_sink *sink);
 
 /* No more bytes will come (FIN, RST, timeout, end of file): every hole
  * before held bytes becomes a gap, and everything held is delivered. */

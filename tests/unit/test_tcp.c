@@ -210,6 +210,21 @@ START_TEST(acked_hole_becomes_a_gap_at_once)
 }
 END_TEST
 
+START_TEST(ack_before_its_data_is_not_a_gap)
+{
+    /* a tap delivers the receiver's ACK before the data it acknowledges */
+    struct tcp_table *t = table(0);
+    open3(t, 100, 5000);
+    seg(t, 1, A, 5001, 105, NULL);
+    seg(t, 0, A, 101, 5001, "abcd");
+    seg(t, 1, A, 5001, 109, NULL);
+    seg(t, 0, A, 105, 5001, "efgh");
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[open0]C:abcdC:efgh[end-of-file0][end1]");
+    tcp_table_free(t);
+}
+END_TEST
+
 START_TEST(holes_at_the_end_are_gaps_before_the_held_bytes)
 {
     struct tcp_table *t = table(0);
@@ -389,7 +404,8 @@ START_TEST(keepalive_pair_at_capture_start_is_no_gap)
     tcp_table_finish(t);
     ck_assert_str_eq(log_buf, "[open0]C:data[end-of-file0][end1]");
     tcp_table_free(t);
-    /* an empty first segment, then an ACK far ahead: bytes are missing */
+    /* an empty first segment, then an ACK far ahead: bytes are missing,
+     * which the end of the stream makes sure of */
     t = table(0);
     seg(t, 0, A, 999, 5000, NULL);
     seg(t, 1, A, 5000, 1100, NULL);
@@ -407,6 +423,7 @@ static Suite *suite(void)
     tcase_add_test(t, duplicates_and_overlaps);
     tcase_add_test(t, sequence_numbers_wrap);
     tcase_add_test(t, acked_hole_becomes_a_gap_at_once);
+    tcase_add_test(t, ack_before_its_data_is_not_a_gap);
     tcase_add_test(t, holes_at_the_end_are_gaps_before_the_held_bytes);
     tcase_add_test(t, budget_forces_a_gap);
     tcase_add_test(t, table_limit_evicts_the_least_recently_active);
