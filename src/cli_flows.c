@@ -196,6 +196,13 @@ static void on_event(void *ctx, const struct sift_tcp_event *e)
     fputc('\n', o->fp);
 }
 
+/* Ids continue from one FILE to the next. */
+static void next_file(void *ctx, const struct capture_run *run)
+{
+    struct flows_out *o = ctx;
+    o->id_base += run->tcp_connections;
+}
+
 static bool parse_format(const char *fmt, enum flows_format *f)
 {
     static const struct {
@@ -234,17 +241,11 @@ int cli_flows(const struct cli_options *o)
     cb.on_tcp_end = on_end;
     if (o->events)
         cb.on_tcp_event = on_event;
-    bool complete = true, warned = false;
-    for (int i = 0; i < o->file_count; i++) {
-        struct capture_run run;
-        cli_run_capture(o->files[i], o, &cb, &run);
-        complete &= run.complete;
-        warned |= run.diag.total > 0;
-        fo.id_base += run.tcp_connections;
-    }
+    struct run_totals totals;
+    cli_run_files(o, &cb, next_file, &totals);
     if (fo.format == FL_JSON)
         fputs(fo.first ? "]\n" : "\n]\n", fo.fp);
     if (!output_close(&out, true))
         return EXIT_INPUT;
-    return cli_exit_status(o, complete, warned);
+    return cli_exit_status(o, totals.complete, totals.warned);
 }

@@ -92,6 +92,13 @@ static void on_data(void *ctx, const struct sift_tcp_conn *c,
         escaped(f->fp, data, len);
 }
 
+/* Ids continue from one FILE to the next. */
+static void next_file(void *ctx, const struct capture_run *run)
+{
+    struct follow_out *f = ctx;
+    f->id_base += run->tcp_connections;
+}
+
 static bool parse_ids(struct follow_out *f, const char *list)
 {
     if (list == NULL || *list == '\0')
@@ -145,14 +152,8 @@ int cli_follow(const struct cli_options *o)
     struct sift_callbacks cb = {0};
     cb.ctx = &f;
     cb.on_tcp_data = on_data;
-    bool complete = true, warned = false;
-    for (int i = 0; i < o->file_count; i++) {
-        struct capture_run run;
-        cli_run_capture(o->files[i], o, &cb, &run);
-        complete &= run.complete;
-        warned |= run.diag.total > 0;
-        f.id_base += run.tcp_connections;
-    }
+    struct run_totals totals;
+    cli_run_files(o, &cb, next_file, &totals);
     if (!f.raw && f.last_id != 0)
         fputc('\n', f.fp);
     if (f.raw && f.gap_bytes > 0 && !o->quiet)
@@ -160,5 +161,6 @@ int cli_follow(const struct cli_options *o)
                 "the capture were left out\n", f.gap_bytes);
     if (!output_close(&out, true))
         return EXIT_INPUT;
-    return cli_exit_status(o, complete, warned || f.gap_bytes > 0);
+    return cli_exit_status(o, totals.complete,
+                           totals.warned || f.gap_bytes > 0);
 }

@@ -166,6 +166,14 @@ static void reset_carries(struct grep_out *g)
     g->ncarries = 0;
 }
 
+/* Ids continue from one FILE to the next; the streams start over. */
+static void next_file(void *ctx, const struct capture_run *run)
+{
+    struct grep_out *g = ctx;
+    g->id_base += run->tcp_connections;
+    reset_carries(g);
+}
+
 int cli_grep(const struct cli_options *o)
 {
     if (o->pattern == NULL) {
@@ -192,18 +200,11 @@ int cli_grep(const struct cli_options *o)
     cb.ctx = &g;
     cb.on_tcp_data = on_data;
     cb.on_tcp_end = on_end;
-    bool complete = true, warned = false;
-    for (int i = 0; i < o->file_count; i++) {
-        struct capture_run run;
-        cli_run_capture(o->files[i], o, &cb, &run);
-        complete &= run.complete;
-        warned |= run.diag.total > 0;
-        g.id_base += run.tcp_connections;
-        reset_carries(&g);
-    }
+    struct run_totals totals;
+    cli_run_files(o, &cb, next_file, &totals);
     regfree(&g.re);
     free(g.scratch);
     if (!output_close(&out, true))
         return EXIT_INPUT;
-    return cli_exit_status(o, complete, warned);
+    return cli_exit_status(o, totals.complete, totals.warned);
 }

@@ -325,16 +325,11 @@ int cli_packets(const struct cli_options *o)
     cb.ctx = &po;
     cb.on_packet = on_packet;
     cb.on_tcp_event = on_tcp_event;
-    bool complete = true, warned = false;
-    for (int i = 0; i < o->file_count; i++) {
-        struct capture_run run;
-        cli_run_capture(o->files[i], o, &cb, &run);
-        complete &= run.complete;
-        warned |= run.diag.total > 0;
-    }
+    struct run_totals totals;
+    cli_run_files(o, &cb, NULL, &totals);
     if (po.format == OUT_JSON)
         fputs(po.first ? "]\n" : "\n]\n", po.fp);
     if (!output_close(&out, true))
         return EXIT_INPUT;
-    return cli_exit_status(o, complete, warned);
+    return cli_exit_status(o, totals.complete, totals.warned);
 }

@@ -54,6 +54,25 @@ void cli_run_capture(const char *path, const struct cli_options *o,
     diag_summary(&run->diag);
 }
 
+void cli_run_files(const struct cli_options *o,
+                   const struct sift_callbacks *cb,
+                   void (*after_file)(void *ctx, const struct capture_run *r),
+                   struct run_totals *totals)
+{
+    totals->complete = true;
+    totals->warned = false;
+    totals->tcp_connections = 0;
+    for (int i = 0; i < o->file_count; i++) {
+        struct capture_run run;
+        cli_run_capture(o->files[i], o, cb, &run);
+        totals->complete &= run.complete;
+        totals->warned |= run.diag.total > 0;
+        totals->tcp_connections += run.tcp_connections;
+        if (after_file != NULL)
+            after_file(cb->ctx, &run);
+    }
+}
+
 int cli_exit_status(const struct cli_options *o, bool all_complete,
                     bool any_warning)
 {

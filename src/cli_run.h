@@ -23,6 +23,20 @@ struct capture_run {
 void cli_run_capture(const char *path, const struct cli_options *o,
                      const struct sift_callbacks *cb, struct capture_run *run);
 
+/* What every FILE of a command came to. */
+struct run_totals {
+    bool complete;  /* every file was read to its end */
+    bool warned;    /* some file had warnings */
+    uint64_t tcp_connections; /* over every file: where ids continue */
+};
+
+/* Runs every FILE of the command in turn (each its own capture); after
+ * each, after_file (when not NULL) is called with the command's ctx. */
+void cli_run_files(const struct cli_options *o,
+                   const struct sift_callbacks *cb,
+                   void (*after_file)(void *ctx, const struct capture_run *r),
+                   struct run_totals *totals);
+
 /* The exit status after every file: 1 if one was not read to its end, 4
  * with --strict and warnings, else 0. */
 int cli_exit_status(const struct cli_options *o, bool all_complete,
