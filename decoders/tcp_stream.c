@@ -196,7 +196,21 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
                         bool fin, const struct stream_sink *sink)
 {
     stream_set_base(s, seq);
-    uint64_t off = stream_offset(s, seq);
+    /* Where the segment starts relative to offset 0: before it (a capture
+     * that began mid-stream saw later bytes first), the bytes are not part
+     * of this stream and are dropped, as if already delivered. */
+    int64_t start = (int64_t)s->next +
+                    (int32_t)(seq - (s->base + (uint32_t)s->next));
+    if (start < 0) {
+        if ((uint64_t)-start >= len) {
+            s->retransmissions++;
+            return SEG_RETRANSMISSION;
+        }
+        data += -start;
+        len -= (uint32_t)-start;
+        start = 0;
+    }
+    uint64_t off = (uint64_t)start;
     uint64_t end = off + len;
     if (fin && !s->fin) {
         s->fin = true;

@@ -395,6 +395,22 @@ START_TEST(fake_rst_and_fin_before_the_handshake)
 }
 END_TEST
 
+START_TEST(bytes_before_a_midstream_start_are_dropped)
+{
+    /* tcpflow's test1-part2: the capture starts mid-stream, and a segment
+     * from before the first one seen arrives after it */
+    struct tcp_table *t = table(0);
+    seg(t, 1, A | P, 5000, 100, "later");
+    seg(t, 1, A, 4990, 100, "0123456789");   /* wholly before: dropped */
+    seg(t, 1, A, 4997, 100, "789later+");    /* straddles: trimmed */
+    tcp_table_finish(t);
+    ck_assert_str_eq(log_buf, "[open1]S:later[retransmission1]S:+"
+                              "[end-of-file0][end1]");
+    ck_assert_uint_eq(last_end.side[1].stream_bytes, 6);
+    tcp_table_free(t);
+}
+END_TEST
+
 START_TEST(keepalive_pair_at_capture_start_is_no_gap)
 {
     struct tcp_table *t = table(0);
@@ -432,6 +448,7 @@ static Suite *suite(void)
     tcase_add_test(t, midstream_roles_and_keepalives);
     tcase_add_test(t, split_handshake_and_late_syn);
     tcase_add_test(t, keepalive_pair_at_capture_start_is_no_gap);
+    tcase_add_test(t, bytes_before_a_midstream_start_are_dropped);
     tcase_add_test(t, fake_rst_and_fin_before_the_handshake);
     suite_add_tcase(s, t);
     return s;
