@@ -12,9 +12,12 @@
 
 #include "tcp_stream.h"
 
-/* Acknowledgments further ahead than the largest TCP window (RFC 7323:
- * 2^30 bytes) are not believed: they would turn a bogus ACK into a gap. */
-#define MAX_ACK_JUMP (1ull << 30)
+/* Acknowledgments further ahead of the bytes delivered than this are not
+ * believed: they would turn a bogus or stale ACK into a huge gap. RFC 7323
+ * allows windows of 2^30 bytes, but receive windows beyond 64 MiB are not
+ * seen in practice, and a capture missing more than that at once has
+ * nothing left to reassemble. */
+#define MAX_ACK_JUMP (64ull << 20)
 
 struct conn {
     struct sift_tcp_conn pub;
@@ -332,6 +335,8 @@ static bool handshake(struct tcp_table *t, struct conn *c,
     if ((f & SIFT_TCP_SYN) && !(f & SIFT_TCP_ACK) &&
         d == SIFT_TCP_FROM_CLIENT) {
         if (c->has_client_isn && p->tcp.seq == c->client_isn) {
+            if (k->state == SIFT_TCP_RESET)
+                k->state = SIFT_TCP_SYN_SENT; /* the attempt goes on */
             if (k->state == SIFT_TCP_SYN_SENT) {
                 k->syn_retries++;
                 event(t, c, SIFT_TCP_EV_SYN_RETRY, d, ts, 0, 0);
@@ -426,7 +431,11 @@ static void streams(struct tcp_table *t, struct conn *c,
     check_close(t, c, d, ts);
     enum sift_tcp_dir o = (enum sift_tcp_dir)!d;
     struct tcp_stream *peer = &c->stream[o];
-    if ((h->flags & SIFT_TCP_ACK) && peer->has_base &&
+    /* Before the SYN is answered, an ACK from the server acknowledges
+     * nothing of this connection (RFC 9293 §3.10.7.3: a stale segment). */
+    bool answered = c->pub.state != SIFT_TCP_SYN_SENT ||
+                    (h->flags & SIFT_TCP_SYN);
+    if ((h->flags & SIFT_TCP_ACK) && peer->has_base && answered &&
         stream_offset(peer, h->ack) - peer->next <= MAX_ACK_JUMP) {
         struct sink_ctx pc = {t, c, o, ts};
         struct stream_sink psink = {&pc, sink_data, sink_gap};

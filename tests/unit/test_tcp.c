@@ -411,6 +411,27 @@ START_TEST(bytes_before_a_midstream_start_are_dropped)
 }
 END_TEST
 
+START_TEST(stale_ack_before_the_handshake_is_ignored)
+{
+    /* Suricata's base64-decode-5885: an ACK from an old connection, the
+     * client's RST to it, the SYN again, and then a normal exchange */
+    struct tcp_table *t = table(0);
+    seg(t, 0, S, 1000, 0, NULL);
+    seg(t, 1, A, 777, 900000000, NULL);
+    seg(t, 0, R, 900000000, 0, NULL);
+    seg(t, 0, S, 1000, 0, NULL);
+    seg(t, 1, S | A, 5000, 1001, NULL);
+    seg(t, 0, A, 1001, 5001, NULL);
+    seg(t, 0, A | P, 1001, 5001, "hello");
+    seg(t, 1, A | P, 5001, 1006, "world");
+    tcp_table_finish(t);
+    ck_assert_ptr_null(strstr(log_buf, "gap"));
+    ck_assert_ptr_nonnull(strstr(log_buf, "[syn-retry0][open0]C:helloS:world"));
+    ck_assert_uint_eq(last_end.side[0].stream_bytes, 5);
+    tcp_table_free(t);
+}
+END_TEST
+
 START_TEST(keepalive_pair_at_capture_start_is_no_gap)
 {
     struct tcp_table *t = table(0);
@@ -448,6 +469,7 @@ static Suite *suite(void)
     tcase_add_test(t, midstream_roles_and_keepalives);
     tcase_add_test(t, split_handshake_and_late_syn);
     tcase_add_test(t, keepalive_pair_at_capture_start_is_no_gap);
+    tcase_add_test(t, stale_ack_before_the_handshake_is_ignored);
     tcase_add_test(t, bytes_before_a_midstream_start_are_dropped);
     tcase_add_test(t, fake_rst_and_fin_before_the_handshake);
     suite_add_tcase(s, t);
