@@ -2,8 +2,8 @@
 /* Link-layer decoders and the one table that maps LINKTYPE_ values to them
  * (tcpdump.org "Link-layer header types"): Ethernet with 802.1Q/802.1ad,
  * PPPoE and MPLS inside, Linux SLL and SLL2, BSD NULL and LOOP, raw IP,
- * PPP, Cisco HDLC, NFLOG, and IEEE 802.11 data frames (bare, radiotap,
- * PPI, Prism, AVS) with LLC/SNAP. */
+ * PPP, Cisco HDLC, NFLOG, IP over InfiniBand, and IEEE 802.11 data
+ * frames (bare, radiotap, PPI, Prism, AVS) with LLC/SNAP. */
 #include <stddef.h>
 
 #include "decode_internal.h"
@@ -210,6 +210,14 @@ static uint16_t decode_raw6(struct sift_cursor *c, struct sift_packet *p)
     return ET_IPV6;
 }
 
+/* IP over InfiniBand (RFC 4391 §6): an EtherType and two reserved bytes. */
+static uint16_t decode_ipoib(struct sift_cursor *c, struct sift_packet *p)
+{
+    uint16_t type = sift_cursor_be16(c);
+    sift_cursor_skip(c, 2);
+    return decode_ethertype_chain(c, p, type);
+}
+
 /* ---- Cisco HDLC, PPPoE link type, NFLOG --------------------------------- */
 
 static uint16_t decode_chdlc(struct sift_cursor *c, struct sift_packet *p)
@@ -343,7 +351,8 @@ static const struct {
     {119, decode_prism},       {127, decode_radiotap},
     {163, decode_avs},         {192, decode_ppi},
     {228, decode_raw4},        {229, decode_raw6},
-    {239, decode_nflog},       {276, decode_sll2},
+    {239, decode_nflog},       {242, decode_ipoib},
+    {276, decode_sll2},
 };
 
 link_decoder link_decoder_for(uint32_t linktype)

@@ -4,16 +4,51 @@
  * is queued between them. */
 #include "pcapsift/analyzer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcapsift/linktype.h"
 #include "tcp_table.h"
 
 struct sift_analyzer {
     struct sift_callbacks cb;
     struct sift_ipfrag *frag;
     struct tcp_table *tcp; /* NULL when nobody listens for TCP */
+    uint8_t *unknown_warned; /* by interface (global id): warned already */
+    size_t unknown_cap;
 };
+
+/* An interface whose link type has no decoder is said once: its packets
+ * are counted, not decoded. */
+static void warn_unknown_link(struct sift_analyzer *a,
+                              const struct sift_record *rec)
+{
+    uint32_t id = rec->iface != NULL ? rec->iface->global_id : 0;
+    if (id >= a->unknown_cap) {
+        size_t cap = a->unknown_cap ? a->unknown_cap : 16;
+        while (cap <= id)
+            cap *= 2;
+        uint8_t *n = realloc(a->unknown_warned, cap);
+        if (n == NULL)
+            return;
+        memset(n + a->unknown_cap, 0, cap - a->unknown_cap);
+        a->unknown_warned = n;
+        a->unknown_cap = cap;
+    }
+    if (a->unknown_warned[id] || a->cb.on_warning == NULL)
+        return;
+    a->unknown_warned[id] = 1;
+    const char *name = sift_linktype_name(rec->linktype);
+    char msg[160];
+    snprintf(msg, sizeof msg, "interface %u: link type %u (%s) is not "
+             "decoded; its packets are counted only", id, rec->linktype,
+             name ? name : "unknown");
+    struct sift_warning w = {SIFT_WARN_HEADER, SIFT_LAYER_LINK, rec->offset,
+                             rec->number, msg};
+    a->cb.on_warning(a->cb.warning_ctx != NULL ? a->cb.warning_ctx
+                                               : a->cb.ctx, &w);
+}
 
 static bool wants_tcp(const struct sift_callbacks *cb)
 {
@@ -63,6 +98,8 @@ void sift_analyzer_feed(struct sift_analyzer *a, const struct sift_record *rec)
 {
     struct sift_packet p, datagram;
     sift_decode_packet(rec, &p);
+    if (p.flags & SIFT_PKT_UNKNOWN_LINK)
+        warn_unknown_link(a, rec);
     const struct sift_packet *out = &p;
     if ((p.flags & SIFT_PKT_FRAGMENT) &&
         sift_ipfrag_add(a->frag, &p, &datagram) == 1)
@@ -90,6 +127,7 @@ void sift_analyzer_free(struct sift_analyzer *a)
         return;
     sift_ipfrag_free(a->frag);
     tcp_table_free(a->tcp);
+    free(a->unknown_warned);
     free(a);
 }
 

@@ -170,6 +170,22 @@ def test_grep_spans_segments_and_not_gaps(tmp):
           b"[gap: 10 bytes missing from the capture]" in p.stdout)
 
 
+def test_unknown_link_type_warned_once(tmp):
+    """A link type with no decoder: one warning per interface, and every
+    packet still listed."""
+    path = os.path.join(tmp, "unknown-link.pcap")
+    header = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 147)
+    record = struct.pack("<IIII", 1, 0, 4, 4) + b"abcd"
+    with open(path, "wb") as f:
+        f.write(header + record * 3)
+    p = run("packets", path)
+    warnings = [l for l in p.stderr.decode().splitlines()
+                if "is not decoded" in l]
+    check("unknown link type: warned once, every packet listed",
+          p.returncode == 0 and len(warnings) == 1 and
+          p.stdout.count(b"unknown-link") == 3, p.stderr)
+
+
 def test_help_version_and_stdin():
     p = run("--help")
     check("--help: exit 0 and usage on stdout",
@@ -195,6 +211,7 @@ def main():
         test_unreadable_input_still_written(tmp)
         test_hostile_texts_are_cut_and_escaped(tmp)
         test_grep_spans_segments_and_not_gaps(tmp)
+        test_unknown_link_type_warned_once(tmp)
     test_help_version_and_stdin()
     print(f"{passed} passed, {len(failures)} failed")
     return 1 if failures else 0
