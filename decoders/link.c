@@ -210,9 +210,12 @@ static uint16_t decode_raw6(struct sift_cursor *c, struct sift_packet *p)
     return ET_IPV6;
 }
 
-/* IP over InfiniBand (RFC 4391 §6): an EtherType and two reserved bytes. */
+/* IP over InfiniBand as captured on Linux: 20-byte destination and source
+ * hardware addresses, then the RFC 4391 §6 header (an EtherType and two
+ * reserved bytes): 44 bytes in all. */
 static uint16_t decode_ipoib(struct sift_cursor *c, struct sift_packet *p)
 {
+    sift_cursor_skip(c, 40);
     uint16_t type = sift_cursor_be16(c);
     sift_cursor_skip(c, 2);
     return decode_ethertype_chain(c, p, type);

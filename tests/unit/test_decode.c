@@ -120,7 +120,7 @@ START_TEST(every_link_type_reaches_the_same_packet)
 {
     const struct {
         uint16_t linktype;
-        uint8_t header[24];
+        uint8_t header[44];
         size_t len;
     } links[] = {
         {0, {2, 0, 0, 0}, 4},                    /* NULL, little-endian */
@@ -134,7 +134,7 @@ START_TEST(every_link_type_reaches_the_same_packet)
         {9, {0x21}, 1},                          /* PPP, compressed */
         {104, {0x0f, 0x00, 0x08, 0x00}, 4},      /* Cisco HDLC */
         {9, {0x0f, 0x00, 0x08, 0x00}, 4},        /* ... marked as PPP */
-        {242, {0x08, 0x00, 0, 0}, 4},            /* IP over InfiniBand */
+        {242, {[40] = 0x08, [41] = 0x00}, 44},   /* IP over InfiniBand */
         {113, {0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00}, 16},
         {276, {0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1,
                0, 0}, 20},                       /* SLL2 */
