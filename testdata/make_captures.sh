@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make_captures.sh - make small, REAL HTTP/1.1 captures for pcapsift's tests.
 #
 # Two network namespaces (sift-cli, sift-srv) are joined by a veth pair.

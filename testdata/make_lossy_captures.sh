@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # make_lossy_captures.sh - REAL captures of TCP transfers under impairment,
 # for testing TCP reassembly.  Everything lands in testdata/tcp/ (see
 # testdata/README.md, section tcp/, for what each file holds).

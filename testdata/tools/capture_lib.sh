@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # capture_lib.sh - shared by testdata/make_captures.sh and
 # testdata/make_lossy_captures.sh.  Source it; do not run it.

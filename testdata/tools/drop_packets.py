@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Delete every Nth TCP data packet of one direction from a classic pcap.
 
 Usage: drop_packets.py IN.pcap OUT.pcap --every N --direction-port PORT

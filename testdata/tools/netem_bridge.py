@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A two-port Ethernet bridge in user space that impairs one direction the
 way Linux's netem qdisc would.  For kernels built without sch_netem.
 

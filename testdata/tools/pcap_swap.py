@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Rewrite a classic pcap file in the other byte order.
 
 Usage: pcap_swap.py IN.pcap OUT.pcap
