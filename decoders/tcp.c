@@ -357,6 +357,17 @@ static bool handshake(struct tcp_table *t, struct conn *c,
         k->state = SIFT_TCP_SYN_SENT;
         return true;
     }
+    if ((f & SIFT_TCP_SYN) && !(f & SIFT_TCP_ACK) &&
+        d == SIFT_TCP_FROM_SERVER &&
+        (k->midstream || k->state == SIFT_TCP_CLOSED ||
+         k->state == SIFT_TCP_RESET) &&
+        k->state != SIFT_TCP_SYN_SENT)
+        return false; /* a new connection, opened from the other end */
+    if ((f & SIFT_TCP_SYN) && !(f & SIFT_TCP_ACK) &&
+        d == SIFT_TCP_FROM_SERVER && k->state == SIFT_TCP_SYN_SENT) {
+        k->state = SIFT_TCP_SYN_RECEIVED; /* a split handshake: answered */
+        return true;
+    }
     if ((f & SIFT_TCP_SYN) && (f & SIFT_TCP_ACK) &&
         d == SIFT_TCP_FROM_SERVER) {
         if (k->state == 0 || k->state == SIFT_TCP_SYN_SENT)
@@ -417,7 +428,12 @@ static void streams(struct tcp_table *t, struct conn *c,
                                    p->payload_len,
                                    (h->flags & SIFT_TCP_FIN) != 0, &sink);
     if (p->payload_len < p->payload_wire_len) /* cut by the snap length */
-        stream_cut(s, &t->budget, seq + p->payload_wire_len, &sink);
+        stream_cut(s, &t->budget, seq + p->payload_len,
+                   seq + p->payload_wire_len, &sink);
+    if (!s->closed && c->close_reported[d]) { /* that FIN was ignored */
+        c->close_reported[d] = false;
+        c->pub.side[d].fin = false;
+    }
     if (!(h->flags & SIFT_TCP_SYN))
         segment_events(t, c, d, kind, ts, off, p->payload_wire_len);
     if (kind & SEG_OVER_BUDGET) {
@@ -489,6 +505,12 @@ void tcp_table_packet(struct tcp_table *t, const struct sift_packet *p)
         reset(t, c, d, ts);
         return;
     }
+    /* Before the SYN is answered, a server segment without SYN belongs to
+     * an older connection on the same ports (RFC 9293 §3.10.7.3): it is
+     * counted, and must not set where the server's stream starts. */
+    if (c->pub.state == SIFT_TCP_SYN_SENT && d == SIFT_TCP_FROM_SERVER &&
+        !(p->tcp.flags & SIFT_TCP_SYN))
+        return;
     streams(t, c, p, d, ts);
 }
 

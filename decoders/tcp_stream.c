@@ -201,6 +201,11 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
      * of this stream and are dropped, as if already delivered. */
     int64_t start = (int64_t)s->next +
                     (int32_t)(seq - (s->base + (uint32_t)s->next));
+    if (start < 0 && s->weak_base && s->next == 0 && s->held == NULL) {
+        s->base = seq; /* the empty segment that gave the base was later */
+        s->weak_base = false;
+        start = 0;
+    }
     if (start < 0) {
         if ((uint64_t)-start >= len) {
             s->retransmissions++;
@@ -221,7 +226,15 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
         return SEG_EMPTY;
     }
     s->weak_base = false; /* data confirms where the stream is */
-    if (end <= s->next || s->closed) {
+    if (s->fin && end > s->fin_off) {
+        /* bytes past a FIN: the endpoint ignored that FIN (a bad
+         * checksum, an evasion); the stream goes on, and a later FIN
+         * counts */
+        s->fin = false;
+        s->closed = false;
+        s->conflicts++;
+    }
+    if (end <= s->next) {
         if (len == 1 && end == s->next) {
             s->keepalives++;
             return SEG_KEEPALIVE;
@@ -240,9 +253,22 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
     if (off <= s->next) { /* in order (perhaps partly old): deliver */
         if (off < s->next)
             s->retransmissions++;
-        deliver(s, sink, data + (s->next - off), (size_t)(end - s->next));
+        /* up to the first held bytes; where it overlaps held bytes, those
+         * came first and win (hold compares and keeps only what is new) */
+        uint64_t upto = s->held != NULL && s->held->off < end ? s->held->off
+                                                               : end;
+        uint64_t from = s->next;
+        deliver(s, sink, data + (from - off), (size_t)(upto - from));
         kind = SEG_NEW;
+        if (upto < end) {
+            kind |= hold(s, b, upto, data + (upto - off), end - upto) &
+                    (SEG_CONFLICT | SEG_OVER_BUDGET);
+            if (kind & SEG_CONFLICT)
+                s->conflicts++;
+        }
         drain(s, b, sink);
+        if (kind & SEG_OVER_BUDGET)
+            move_to(s, b, sink, off, data, len);
     } else {
         kind = hold(s, b, off, data, len);
         if (!(kind & SEG_NEW))
@@ -261,21 +287,17 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
     return kind;
 }
 
-void stream_cut(struct tcp_stream *s, struct stream_budget *b, uint32_t end,
+void stream_cut(struct tcp_stream *s, struct stream_budget *b,
+                uint32_t captured_end, uint32_t end,
                 const struct stream_sink *sink)
 {
-    if (!s->has_base)
+    /* Only the segment's own missing tail, and only once everything up to
+     * it is delivered: an earlier hole may still fill (reordering). */
+    if (!s->has_base || s->next != stream_offset(s, captured_end))
         return;
     uint64_t to = stream_offset(s, end);
-    while (s->next < to) {
-        if (s->held != NULL && s->held->off <= s->next) {
-            drain(s, b, sink);
-            continue;
-        }
-        uint64_t stop = s->held != NULL && s->held->off < to ? s->held->off
-                                                              : to;
-        gap(s, sink, stop - s->next);
-    }
+    if (to > s->next)
+        gap(s, sink, to - s->next);
     drain(s, b, sink);
 }
 

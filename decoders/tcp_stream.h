@@ -96,9 +96,11 @@ unsigned stream_segment(struct tcp_stream *s, struct stream_budget *b,
 void stream_acked(struct tcp_stream *s, struct stream_budget *b, uint32_t ack,
                   const struct stream_sink *sink);
 
-/* A segment ending at sequence number end was cut by the snap length: the
- * bytes it lacks are certainly missing, so they are a gap at once. */
-void stream_cut(struct tcp_stream *s, struct stream_budget *b, uint32_t end,
+/* A segment was cut by the snap length: its bytes from captured_end to end
+ * are certainly missing. Once the stream has reached captured_end, they
+ * are a gap at once. */
+void stream_cut(struct tcp_stream *s, struct stream_budget *b,
+                uint32_t captured_end, uint32_t end,
                 const struct stream_sink *sink);
 
 /* No more bytes will come (FIN, RST, timeout, end of file): every hole

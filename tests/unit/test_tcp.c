@@ -432,6 +432,44 @@ START_TEST(stale_ack_before_the_handshake_is_ignored)
 }
 END_TEST
 
+START_TEST(review_findings_lose_no_bytes)
+{
+    /* data past a FIN the endpoint ignored is delivered, not dropped */
+    struct tcp_table *t = table(0);
+    open3(t, 100, 5000);
+    seg(t, 0, A | P, 101, 5001, "GET /a");
+    seg(t, 0, F | A, 107, 5001, NULL);
+    seg(t, 0, A | P, 107, 5001, "SECRET");
+    tcp_table_finish(t);
+    /* the FIN was reported when it came; the bytes after it still are */
+    ck_assert_ptr_nonnull(strstr(log_buf, "C:GET /a[close0]C:SECRET"));
+    ck_assert_ptr_null(strstr(log_buf, "retransmission"));
+    ck_assert_uint_eq(last_end.side[0].stream_bytes, 12);
+    tcp_table_free(t);
+    /* an in-order segment over held bytes: the held (first) bytes win */
+    t = table(0);
+    open3(t, 100, 5000);
+    seg(t, 0, A, 105, 5001, "EVIL");
+    seg(t, 0, A, 101, 5001, "abcdGOOD");
+    tcp_table_finish(t);
+    ck_assert_ptr_nonnull(strstr(log_buf, "C:abcdC:EVIL"));
+    ck_assert_uint_eq(last_end.side[0].conflicts, 1);
+    tcp_table_free(t);
+    /* a stale server segment before the SYN-ACK does not take the stream */
+    t = table(0);
+    seg(t, 0, S, 100, 0, NULL);
+    seg(t, 1, A | P, 9999, 101, "old response");
+    seg(t, 1, S | A, 5000, 101, NULL);
+    seg(t, 0, A, 101, 5001, NULL);
+    seg(t, 1, A | P, 5001, 101, "new");
+    tcp_table_finish(t);
+    ck_assert_ptr_nonnull(strstr(log_buf, "S:new"));
+    ck_assert_ptr_null(strstr(log_buf, "old response"));
+    ck_assert_ptr_null(strstr(log_buf, "gap"));
+    tcp_table_free(t);
+}
+END_TEST
+
 START_TEST(keepalive_pair_at_capture_start_is_no_gap)
 {
     struct tcp_table *t = table(0);
@@ -469,6 +507,7 @@ static Suite *suite(void)
     tcase_add_test(t, midstream_roles_and_keepalives);
     tcase_add_test(t, split_handshake_and_late_syn);
     tcase_add_test(t, keepalive_pair_at_capture_start_is_no_gap);
+    tcase_add_test(t, review_findings_lose_no_bytes);
     tcase_add_test(t, stale_ack_before_the_handshake_is_ignored);
     tcase_add_test(t, bytes_before_a_midstream_start_are_dropped);
     tcase_add_test(t, fake_rst_and_fin_before_the_handshake);
