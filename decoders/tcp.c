@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "tcp_stream.h"
 
@@ -38,6 +39,7 @@ struct tcp_table {
     size_t nbuckets, count;
     struct conn *lru_head, *lru_tail;
     uint64_t next_id;
+    uint64_t seed; /* of the hash: random per table */
     bool warned_evict, warned_budget;
 };
 
@@ -128,14 +130,21 @@ static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-/* The same value for both directions of a connection. */
-static uint64_t conn_hash(const struct sift_packet *p)
+/* The same value for both directions of a connection: the two endpoints
+ * are hashed in a fixed order (the smaller first), from a per-table random
+ * seed, so neither symmetry (a ^ b is 0 whenever the endpoints are equal)
+ * nor a chosen input can pile connections into one chain. */
+static uint64_t conn_hash(uint64_t seed, const struct sift_packet *p)
 {
-    uint64_t a = hash_bytes(14695981039346656037ull, p->src.bytes, 16);
-    a = hash_bytes(a, &p->sport, 2);
-    uint64_t b = hash_bytes(14695981039346656037ull, p->dst.bytes, 16);
-    b = hash_bytes(b, &p->dport, 2);
-    return a ^ b;
+    uint8_t a[18], b[18];
+    memcpy(a, p->src.bytes, 16);
+    memcpy(a + 16, &p->sport, 2);
+    memcpy(b, p->dst.bytes, 16);
+    memcpy(b + 16, &p->dport, 2);
+    bool swap = memcmp(a, b, sizeof a) > 0;
+    uint64_t h = hash_bytes(seed, swap ? b : a, sizeof a);
+    h = hash_bytes(h, swap ? a : b, sizeof a);
+    return h ^ (h >> 29); /* the table uses the low bits */
 }
 
 static bool endpoint_is(const struct sift_ip_addr *a, uint16_t port,
@@ -167,14 +176,16 @@ static struct conn *lookup(struct tcp_table *t, const struct sift_packet *p,
 {
     if (t->nbuckets == 0)
         return NULL;
-    for (struct conn *c = t->buckets[conn_hash(p) & (t->nbuckets - 1)]; c;
+    for (struct conn *c = t->buckets[conn_hash(t->seed, p) &
+                                     (t->nbuckets - 1)];
+         c;
          c = c->hash_next)
         if (conn_matches(c, p, dir))
             return c;
     return NULL;
 }
 
-static uint64_t key_hash(const struct conn *c)
+static uint64_t key_hash(uint64_t seed, const struct conn *c)
 {
     struct sift_packet k;
     memset(&k, 0, sizeof k);
@@ -182,7 +193,7 @@ static uint64_t key_hash(const struct conn *c)
     k.sport = c->pub.client_port;
     k.dst = c->pub.server;
     k.dport = c->pub.server_port;
-    return conn_hash(&k);
+    return conn_hash(seed, &k);
 }
 
 static bool grow(struct tcp_table *t)
@@ -195,7 +206,7 @@ static bool grow(struct tcp_table *t)
         struct conn *c = t->buckets[i];
         while (c != NULL) {
             struct conn *next = c->hash_next;
-            size_t at = key_hash(c) & (n - 1);
+            size_t at = key_hash(t->seed, c) & (n - 1);
             c->hash_next = b[at];
             b[at] = c;
             c = next;
@@ -247,7 +258,7 @@ static void end_conn(struct tcp_table *t, struct conn *c,
         event(t, c, why, SIFT_TCP_FROM_CLIENT, ts, 0, 0);
     if (t->cb.on_end != NULL)
         t->cb.on_end(t->cb.ctx, &c->pub);
-    struct conn **link = &t->buckets[key_hash(c) & (t->nbuckets - 1)];
+    struct conn **link = &t->buckets[key_hash(t->seed, c) & (t->nbuckets - 1)];
     while (*link != c)
         link = &(*link)->hash_next;
     *link = c->hash_next;
@@ -314,7 +325,7 @@ static struct conn *create(struct tcp_table *t, const struct sift_packet *p,
                          !(p->tcp.flags & SIFT_TCP_ACK));
     stream_init(&c->stream[0]);
     stream_init(&c->stream[1]);
-    size_t at = key_hash(c) & (t->nbuckets - 1);
+    size_t at = key_hash(t->seed, c) & (t->nbuckets - 1);
     c->hash_next = t->buckets[at];
     t->buckets[at] = c;
     lru_append(t, c);
@@ -536,6 +547,8 @@ struct tcp_table *tcp_table_new(const struct sift_tcp_limits *limits,
     t->lim = limits != NULL ? *limits : defaults;
     if (cb != NULL)
         t->cb = *cb;
+    if (getrandom(&t->seed, sizeof t->seed, 0) != (ssize_t)sizeof t->seed)
+        t->seed = (uint64_t)(uintptr_t)t ^ 14695981039346656037ull;
     t->budget.max_held = t->lim.max_held;
     t->budget.max_stream = t->lim.max_held_per_stream;
     if (!grow(t)) {

@@ -15,11 +15,18 @@ void stream_init(struct tcp_stream *s)
     memset(s, 0, sizeof *s);
 }
 
+/* What holding n bytes costs the budget: the bytes, the segment header
+ * and the allocator's own (so a flood of one-byte segments is counted at
+ * what it really takes). */
+#define HELD_OVERHEAD ((uint32_t)(sizeof(struct held_segment) + 16))
+
 static void drop_held(struct tcp_stream *s, struct stream_budget *b,
                       struct held_segment *h)
 {
-    s->held_bytes -= h->len;
-    b->held -= h->len;
+    s->held_bytes -= h->charge;
+    b->held -= h->charge;
+    if (s->held_tail == h)
+        s->held_tail = NULL;
     free(h);
 }
 
@@ -30,6 +37,7 @@ void stream_free(struct tcp_stream *s, struct stream_budget *b)
         s->held = h->next;
         drop_held(s, b, h);
     }
+    s->held_tail = NULL;
 }
 
 void stream_set_base(struct tcp_stream *s, uint32_t seq)
@@ -135,6 +143,9 @@ static unsigned hold(struct tcp_stream *s, struct stream_budget *b,
     unsigned kind = 0;
     struct held_segment **link = &s->held;
     uint64_t at = off, end = off + len;
+    const struct held_segment *tail = s->held_tail;
+    if (tail != NULL && off >= tail->off + tail->len)
+        link = &s->held_tail->next; /* after everything held: append */
     while (at < end) {
         struct held_segment *h = *link;
         if (h != NULL && h->off + h->len <= at) {
@@ -150,19 +161,24 @@ static unsigned hold(struct tcp_stream *s, struct stream_budget *b,
             continue;
         }
         uint64_t n = piece_end - at;
+        uint64_t charge = n + HELD_OVERHEAD;
         struct held_segment *p = NULL;
-        if (s->held_bytes + n <= b->max_stream && b->held + n <= b->max_held)
+        if (s->held_bytes + charge <= b->max_stream &&
+            b->held + charge <= b->max_held)
             p = malloc(sizeof *p + (size_t)n);
         if (p == NULL)
             return kind | SEG_NEW | SEG_OVER_BUDGET;
         p->off = at;
         p->len = (uint32_t)n;
+        p->charge = (uint32_t)charge;
         memcpy(p->data, data + (at - off), (size_t)n);
         p->next = *link;
         *link = p;
         link = &p->next;
-        s->held_bytes += (uint32_t)n;
-        b->held += n;
+        if (p->next == NULL)
+            s->held_tail = p;
+        s->held_bytes += (uint32_t)charge;
+        b->held += charge;
         kind |= SEG_NEW;
         at = piece_end;
     }

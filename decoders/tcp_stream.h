@@ -15,6 +15,7 @@ struct held_segment {
     struct held_segment *next;
     uint64_t off;
     uint32_t len;
+    uint32_t charge; /* len plus the bookkeeping, as counted in budgets */
     uint8_t data[];
 };
 
@@ -41,7 +42,8 @@ struct tcp_stream {
     uint64_t seen_end;    /* the highest offset any segment reached */
     uint64_t acked;       /* the highest offset the peer acknowledged */
     struct held_segment *held; /* sorted, never overlapping */
-    uint32_t held_bytes;
+    struct held_segment *held_tail; /* the last one: appends cost O(1) */
+    uint32_t held_bytes; /* charged: payload and bookkeeping */
     bool fin;             /* a FIN was seen ... */
     uint64_t fin_off;     /* ... at this offset */
     bool closed;          /* every byte up to the FIN was delivered */
