@@ -69,7 +69,10 @@ static void decode_ipv4(struct sift_cursor *c, struct sift_packet *p)
      * datagrams pass 64 KiB) leaves in captures taken on the sending host:
      * the datagram is what was captured. */
     size_t length = total;
-    if (total == 0)
+    /* A minimum Ethernet frame carries 46 bytes after its header, padding
+     * included: a datagram that short with a zero length may be padding,
+     * not an offloaded segment, and is not trusted. */
+    if (total == 0 && sift_cursor_left(c) + 20 > 46)
         length = sift_cursor_left(c) + 20;
     if ((vihl >> 4) != 4 || ihl < 20 || length < ihl) {
         p->flags |= SIFT_PKT_MALFORMED;
@@ -126,7 +129,22 @@ static void decode_ipv6_extensions(struct sift_cursor *c, struct sift_packet *p,
             p->ip_id = sift_cursor_be32(c);
             p->frag_offset = (uint32_t)(off & 0xfff8);
             p->frag_more = (off & 1) != 0;
-            break;
+            if (p->frag_offset != 0 || p->frag_more) {
+                /* what follows is fragment data; headers after this one
+                 * are read once the datagram is whole (RFC 8200 §4.5) */
+                if (!sift_cursor_ok(c)) {
+                    mark_short(p);
+                    return;
+                }
+                wire_len = wire_len >= 8 ? wire_len - 8 : 0;
+                p->protocol = next;
+                p->flags |= SIFT_PKT_FRAGMENT;
+                p->payload_wire_len = wire_len;
+                p->payload_len = (uint32_t)sift_cursor_left(c);
+                p->payload = sift_cursor_bytes(c, p->payload_len);
+                return;
+            }
+            break; /* an atomic fragment (RFC 6946): read on */
         }
         case PROTO_ESP:
             p->flags |= SIFT_PKT_ENCRYPTED;
@@ -149,13 +167,6 @@ static void decode_ipv6_extensions(struct sift_cursor *c, struct sift_packet *p,
     return;
 upper:
     p->protocol = next;
-    if (p->frag_offset != 0 || p->frag_more) {
-        p->flags |= SIFT_PKT_FRAGMENT;
-        p->payload_wire_len = wire_len;
-        p->payload_len = (uint32_t)sift_cursor_left(c);
-        p->payload = sift_cursor_bytes(c, p->payload_len);
-        return;
-    }
     decode_ip_payload(c, p, next, wire_len);
 }
 
@@ -372,13 +383,14 @@ static void decode_tcp(struct sift_cursor *c, struct sift_packet *p,
         p->flags |= SIFT_PKT_MALFORMED;
         return;
     }
+    p->payload_wire_len = wire_len - t->header_len;
     struct sift_cursor opts = sift_cursor_sub(c, (size_t)t->header_len - 20);
     if (!sift_cursor_ok(&opts)) {
-        mark_short(p);
+        mark_short(p); /* options cut: the payload, if any, is missing */
+        p->payload_len = 0;
         return;
     }
     tcp_options(&opts, t);
-    p->payload_wire_len = wire_len - t->header_len;
     p->payload_len = (uint32_t)sift_cursor_left(c);
     p->payload = sift_cursor_bytes(c, p->payload_len);
 }
@@ -488,7 +500,12 @@ void sift_decode_transport(struct sift_packet *p, const uint8_t *data,
 {
     struct sift_cursor c = sift_cursor_make(data, len, 0);
     p->flags &= ~(uint32_t)SIFT_PKT_FRAGMENT;
-    decode_ip_payload(&c, p, p->protocol, (uint32_t)len);
+    p->frag_offset = 0;
+    p->frag_more = false;
+    if (p->ip_version == 6) /* extension headers may follow the fragment */
+        decode_ipv6_extensions(&c, p, p->protocol, (uint32_t)len);
+    else
+        decode_ip_payload(&c, p, p->protocol, (uint32_t)len);
 }
 
 const char *sift_ip_addr_text(const struct sift_ip_addr *a, char buf[46])

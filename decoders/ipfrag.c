@@ -26,7 +26,10 @@ struct datagram {
     uint8_t *buf;
     struct range *ranges;
     uint32_t nranges, fragments;
-    struct sift_packet head; /* network fields from the first fragment */
+    struct sift_packet head; /* network fields from the first fragment;
+                                its record pointer is not kept (records are
+                                borrowed only for their own call) */
+    uint64_t first_offset, first_record; /* where the datagram began */
 };
 
 struct sift_ipfrag {
@@ -39,8 +42,18 @@ struct sift_ipfrag {
     struct sift_ipfrag_stats stats;
 };
 
+static void warn_at(struct sift_ipfrag *f, const struct sift_packet *p,
+                    uint64_t offset, uint64_t record, const char *what);
+
 static void warn(struct sift_ipfrag *f, const struct sift_packet *p,
                  const char *what)
+{
+    const struct sift_record *r = p->record;
+    warn_at(f, p, r ? r->offset : 0, r ? r->number : 0, what);
+}
+
+static void warn_at(struct sift_ipfrag *f, const struct sift_packet *p,
+                    uint64_t offset, uint64_t record, const char *what)
 {
     if (f->on_warning == NULL)
         return;
@@ -49,9 +62,8 @@ static void warn(struct sift_ipfrag *f, const struct sift_packet *p,
     snprintf(msg, sizeof msg, "IP fragment %s -> %s id %u: %s",
              sift_ip_addr_text(&p->src, a), sift_ip_addr_text(&p->dst, b),
              p->ip_id, what);
-    const struct sift_record *r = p->record;
     struct sift_warning w = {SIFT_WARN_MALFORMED_RECORD, SIFT_LAYER_IP,
-                             r ? r->offset : 0, r ? r->number : 0, msg};
+                             offset, record, msg};
     f->on_warning(f->ctx, &w);
 }
 
@@ -108,7 +120,8 @@ void sift_ipfrag_expire(struct sift_ipfrag *f, int64_t now_ns)
         if (d->used && now_ns > d->first_ns &&
             (uint64_t)now_ns - (uint64_t)d->first_ns >
                 (uint64_t)f->lim.timeout_ns) {
-            warn(f, &d->head, "incomplete after the timeout; dropped");
+            warn_at(f, &d->head, d->first_offset, d->first_record,
+                    "incomplete after the timeout; dropped");
             f->stats.expired++;
             release(f, d);
         }
@@ -147,7 +160,11 @@ static struct datagram *find_or_start(struct sift_ipfrag *f,
     d->dst = p->dst;
     d->id = p->ip_id;
     d->first_ns = p->record ? p->record->ts_ns : 0;
+    d->first_offset = p->record ? p->record->offset : 0;
+    d->first_record = p->record ? p->record->number : 0;
     d->head = *p;
+    d->head.record = NULL;
+    d->head.payload = NULL;
     return d;
 }
 
@@ -281,8 +298,11 @@ int sift_ipfrag_add(struct sift_ipfrag *f, const struct sift_packet *p,
         release(f, d);
         return 0;
     }
-    if (start == 0)
-        d->head = *p; /* the first fragment has the transport header */
+    if (start == 0) { /* the first fragment has the transport header */
+        d->head = *p;
+        d->head.record = NULL;
+        d->head.payload = NULL;
+    }
     merge(f, d, p, start, end);
     if (!add_range(d, start, end, f->lim.max_fragments)) {
         f->stats.dropped++;

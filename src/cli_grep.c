@@ -20,7 +20,6 @@
 
 #define CARRY 1024   /* bytes of a stream kept for matches across segments */
 #define CONTEXT 24   /* bytes of context shown on each side of a match */
-#define MAX_MATCHES_PER_CHUNK 1000
 
 /* What is kept of one direction of one connection. */
 struct carry {
@@ -112,7 +111,7 @@ static void search(struct grep_out *g, struct carry *c, uint64_t id, int dir,
     g->scratch[total] = '\0';
     uint64_t base = off - c->len; /* stream offset of scratch[0] */
     size_t at = 0;
-    for (int n = 0; at <= total && n < MAX_MATCHES_PER_CHUNK; n++) {
+    while (at <= total) { /* each round moves at least one byte on */
         regmatch_t m = {(regoff_t)at, (regoff_t)total};
         int flags = REG_STARTEND | (at > 0 || base > 0 ? REG_NOTBOL : 0);
         if (regexec(&g->re, (const char *)g->scratch, 1, &m, flags) != 0)
