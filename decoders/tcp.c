@@ -426,6 +426,8 @@ static void streams(struct tcp_table *t, struct conn *c,
         if (stream_rebase_for_syn(s, seq)) {
             c->close_reported[d] = false;
             c->pub.side[d].fin = false;
+        } else if (stream_reanchor_for_syn(s, seq)) {
+            event(t, c, SIFT_TCP_EV_CONFLICT, d, ts, s->next, 0);
         }
         seq++; /* the SYN takes a sequence number; data may follow (TFO) */
     } else if (!s->has_base) {
@@ -490,6 +492,26 @@ static void reset(struct tcp_table *t, struct conn *c, enum sift_tcp_dir d,
     sync_side(c, d);
 }
 
+/* Before the SYN is answered, a server segment without SYN either
+ * acknowledges that SYN (the SYN-ACK was not captured: the connection is
+ * open) or belongs to an older connection on the same ports (RFC 9293
+ * §3.10.7.3): counted, but it must not set where the server's stream
+ * starts. */
+static bool answers_syn(struct tcp_table *t, struct conn *c,
+                        const struct sift_packet *p)
+{
+    const struct tcp_stream *cs = &c->stream[SIFT_TCP_FROM_CLIENT];
+    if (!(p->tcp.flags & SIFT_TCP_ACK) || !cs->has_base)
+        return false;
+    uint32_t acked = p->tcp.ack - cs->base; /* bytes after the SYN */
+    if (acked > cs->seen_end + 65536)
+        return false;
+    c->pub.state = SIFT_TCP_ESTABLISHED;
+    event(t, c, SIFT_TCP_EV_OPEN, SIFT_TCP_FROM_SERVER,
+          p->record != NULL ? p->record->ts_ns : 0, 0, 0);
+    return true;
+}
+
 void tcp_table_packet(struct tcp_table *t, const struct sift_packet *p)
 {
     int64_t ts = p->record != NULL ? p->record->ts_ns : 0;
@@ -516,11 +538,8 @@ void tcp_table_packet(struct tcp_table *t, const struct sift_packet *p)
         reset(t, c, d, ts);
         return;
     }
-    /* Before the SYN is answered, a server segment without SYN belongs to
-     * an older connection on the same ports (RFC 9293 §3.10.7.3): it is
-     * counted, and must not set where the server's stream starts. */
     if (c->pub.state == SIFT_TCP_SYN_SENT && d == SIFT_TCP_FROM_SERVER &&
-        !(p->tcp.flags & SIFT_TCP_SYN))
+        !(p->tcp.flags & SIFT_TCP_SYN) && !answers_syn(t, c, p))
         return;
     streams(t, c, p, d, ts);
 }

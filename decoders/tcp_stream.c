@@ -74,6 +74,20 @@ bool stream_rebase_for_syn(struct tcp_stream *s, uint32_t seq)
     return moved;
 }
 
+bool stream_reanchor_for_syn(struct tcp_stream *s, uint32_t seq)
+{
+    if (!s->has_base || s->base + (uint32_t)s->next == seq + 1 ||
+        s->base == seq + 1)
+        return false;
+    uint64_t ahead = stream_offset(s, seq + 1);
+    if (ahead >= s->next && ahead - s->next < (1u << 30))
+        return false; /* within the stream: an old SYN, not a new start */
+    s->base = seq + 1 - (uint32_t)s->next;
+    s->seen_end = s->next;
+    s->conflicts++;
+    return true;
+}
+
 uint64_t stream_offset(const struct tcp_stream *s, uint32_t seq)
 {
     uint32_t expected = s->base + (uint32_t)s->next;

@@ -77,6 +77,13 @@ void stream_set_weak_base(struct tcp_stream *s, uint32_t seq);
  * forgotten. True when the base moved. */
 bool stream_rebase_for_syn(struct tcp_stream *s, uint32_t seq);
 
+/* A SYN whose sequence number does not fit a stream that has already
+ * delivered bytes (they came before the SYN-ACK, from elsewhere): the
+ * stream goes on from where it is, with offsets continuing, so the bytes
+ * after the SYN are read and nothing is dropped; counted as a conflict.
+ * True when it re-anchored. */
+bool stream_reanchor_for_syn(struct tcp_stream *s, uint32_t seq);
+
 /* The stream offset of sequence number seq (within 2 GiB of the next
  * expected byte, as TCP's window guarantees). Needs a base. */
 uint64_t stream_offset(const struct tcp_stream *s, uint32_t seq);

@@ -458,7 +458,7 @@ START_TEST(review_findings_lose_no_bytes)
     /* a stale server segment before the SYN-ACK does not take the stream */
     t = table(0);
     seg(t, 0, S, 100, 0, NULL);
-    seg(t, 1, A | P, 9999, 101, "old response");
+    seg(t, 1, A | P, 9999, 777777, "old response");
     seg(t, 1, S | A, 5000, 101, NULL);
     seg(t, 0, A, 101, 5001, NULL);
     seg(t, 1, A | P, 5001, 101, "new");
@@ -466,6 +466,27 @@ START_TEST(review_findings_lose_no_bytes)
     ck_assert_ptr_nonnull(strstr(log_buf, "S:new"));
     ck_assert_ptr_null(strstr(log_buf, "old response"));
     ck_assert_ptr_null(strstr(log_buf, "gap"));
+    tcp_table_free(t);
+    /* no SYN-ACK captured: server data acknowledging the SYN is read */
+    t = table(0);
+    seg(t, 0, S, 100, 0, NULL);
+    seg(t, 0, A | P, 101, 5001, "req");
+    seg(t, 1, A | P, 5001, 104, "resp");
+    tcp_table_finish(t);
+    ck_assert_ptr_nonnull(strstr(log_buf, "C:req[open1]S:resp"));
+    tcp_table_free(t);
+    /* server data that acknowledges the SYN, then a SYN-ACK that does not
+     * fit it: both kept, offsets going on, a conflict counted */
+    t = table(0);
+    seg(t, 0, S, 100, 0, NULL);
+    seg(t, 1, A | P, 9999, 101, "first");
+    seg(t, 1, S | A, 5000, 101, NULL);
+    seg(t, 1, A | P, 5001, 101, "second");
+    tcp_table_finish(t);
+    ck_assert_ptr_nonnull(strstr(log_buf, "S:first"));
+    ck_assert_ptr_nonnull(strstr(log_buf, "S:second"));
+    ck_assert_uint_eq(last_end.side[1].stream_bytes, 11);
+    ck_assert_uint_eq(last_end.side[1].conflicts, 1);
     tcp_table_free(t);
 }
 END_TEST
