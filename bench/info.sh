@@ -6,20 +6,12 @@
 # usage: bench/info.sh [MEGABYTES]   (run from the source root, after a build)
 set -eu
 mb=${1:-1024}
-dir=${BENCH_DIR:-/tmp/pcapsift-bench}
-mkdir -p "$dir"
+. "$(dirname "$0")/common.sh"
 big=$dir/large-$mb.pcap
 [ -f "$big" ] || python3 bench/make_large_pcap.py "$big" "$mb"
 [ -f "$big.gz" ] || gzip -1 -c "$big" > "$big.gz"
 bin=${PCAPSIFT:-build/src/pcapsift}
 
-measure() {
-    label=$1
-    shift
-    /usr/bin/time -f "%e %M" -o "$dir/time.txt" sh -c "$*" >/dev/null 2>&1 || true
-    read -r secs rss < "$dir/time.txt"
-    printf '%-34s %8s s %8s MB peak RSS\n' "$label" "$secs" "$((rss / 1024))"
-}
 
 ls -l "$big" "$big.gz" | awk '{print $5, $9}'
 measure "pcapsift info (mmap)" "$bin info $big"

@@ -6,19 +6,11 @@
 # same run. usage: bench/tcp.sh [MEGABYTES]  (from the source root)
 set -eu
 mb=${1:-200}
-dir=${BENCH_DIR:-/tmp/pcapsift-bench}
-mkdir -p "$dir"
+. "$(dirname "$0")/common.sh"
 big=$dir/large-$mb.pcap
 [ -f "$big" ] || python3 bench/make_large_pcap.py "$big" "$mb"
 bin=${PCAPSIFT:-build-rel/src/pcapsift}
 out=$dir/tcpflow-out
-measure() {
-    label=$1
-    shift
-    /usr/bin/time -f "%e %M" -o "$dir/time.txt" sh -c "$*" >/dev/null 2>&1 || true
-    read -r secs rss < "$dir/time.txt"
-    printf '%-40s %8s s %8s MB peak RSS\n' "$label" "$secs" "$((rss / 1024))"
-}
 ls -l "$big" | awk '{print $5, $9}'
 measure "pcapsift flows" "$bin flows -o /dev/null $big"
 measure "pcapsift flows -F jsonl" "$bin flows -F jsonl -o /dev/null $big"
