@@ -79,6 +79,17 @@ static void warn_at(struct sift_source *s, enum sift_warning_kind kind,
     s->opt.on_warning(s->opt.warning_ctx, &w);
 }
 
+/* A warning about the compressed stream: what happened, then where, as an
+ * offset in the compressed input. */
+static void warn_compressed(struct sift_source *s, enum sift_warning_kind kind,
+                            const char *what)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s at compressed offset %llu", what,
+             (unsigned long long)s->raw_consumed);
+    warn_at(s, kind, msg);
+}
+
 /* ---- raw input ---------------------------------------------------------- */
 
 static size_t raw_avail(const struct sift_source *s)
@@ -251,12 +262,8 @@ static int gzip_next_member(struct sift_source *s, struct sift_error *err)
         inflateReset(&s->z);
         return SIFT_OK;
     }
-    char msg[160];
-    snprintf(msg, sizeof msg,
-             "data after the last gzip member at compressed offset %llu "
-             "ignored",
-             (unsigned long long)s->raw_consumed);
-    warn_at(s, SIFT_WARN_TRAILING_DATA, msg);
+    warn_compressed(s, SIFT_WARN_TRAILING_DATA,
+                    "data after the last gzip member ignored");
     s->decoded_eof = true;
     return SIFT_OK;
 }
@@ -268,11 +275,7 @@ static int produce_gzip(struct sift_source *s, struct sift_error *err)
         return rc;
     size_t have = raw_avail(s);
     if (have == 0) {
-        char msg[160];
-        snprintf(msg, sizeof msg,
-                 "gzip stream cut short at compressed offset %llu",
-                 (unsigned long long)s->raw_consumed);
-        warn_at(s, SIFT_WARN_COMPRESSION, msg);
+        warn_compressed(s, SIFT_WARN_COMPRESSION, "gzip stream cut short");
         s->decoded_eof = true;
         return SIFT_OK;
     }
@@ -309,11 +312,7 @@ static int zstd_finish(struct sift_source *s)
         s->wend += out.pos;
         if (out.pos > 0 && !ZSTD_isError(zr))
             return SIFT_OK; /* more may follow on the next call */
-        char msg[160];
-        snprintf(msg, sizeof msg,
-                 "zstd stream cut short at compressed offset %llu",
-                 (unsigned long long)s->raw_consumed);
-        warn_at(s, SIFT_WARN_COMPRESSION, msg);
+        warn_compressed(s, SIFT_WARN_COMPRESSION, "zstd stream cut short");
     }
     s->decoded_eof = true;
     return SIFT_OK;
@@ -332,11 +331,8 @@ static int produce_zstd(struct sift_source *s, struct sift_error *err)
     size_t zr = ZSTD_decompressStream(s->zs, &out, &in);
     if (ZSTD_isError(zr) && s->zstd_hint == 0 && out.pos == 0) {
         /* at a frame boundary: what follows is not a frame at all */
-        char msg[160];
-        snprintf(msg, sizeof msg,
-                 "data after the last zstd frame at compressed offset %llu "
-                 "ignored", (unsigned long long)s->raw_consumed);
-        warn_at(s, SIFT_WARN_TRAILING_DATA, msg);
+        warn_compressed(s, SIFT_WARN_TRAILING_DATA,
+                        "data after the last zstd frame ignored");
         s->decoded_eof = true;
         return SIFT_OK;
     }
