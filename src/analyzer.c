@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "pcapsift/linktype.h"
+#include "http_layer.h"
 #include "tcp_table.h"
 
 struct sift_analyzer {
     struct sift_callbacks cb;
     struct sift_ipfrag *frag;
     struct tcp_table *tcp; /* NULL when nobody listens for TCP */
+    struct http_layer *http; /* NULL when nobody listens for HTTP */
     uint8_t *unknown_warned; /* by interface (global id): warned already */
     size_t unknown_cap;
 };
@@ -50,19 +52,62 @@ static void warn_unknown_link(struct sift_analyzer *a,
                                                : a->cb.ctx, &w);
 }
 
+static bool wants_http(const struct sift_callbacks *cb)
+{
+    return cb->on_http_transaction != NULL || cb->on_ws_message != NULL;
+}
+
 static bool wants_tcp(const struct sift_callbacks *cb)
 {
     return cb->on_tcp_event != NULL || cb->on_tcp_data != NULL ||
-           cb->on_tcp_end != NULL;
+           cb->on_tcp_end != NULL || wants_http(cb);
 }
 
-static struct tcp_table *start_tcp(const struct sift_analyzer *a,
+/* With the HTTP layer on, TCP's callbacks come here first: HTTP reads the
+ * bytes, then the user's own TCP callbacks see them. */
+static void tcp_event_to_http(void *ctx, const struct sift_tcp_event *e)
+{
+    struct sift_analyzer *a = ctx;
+    if (a->cb.on_tcp_event != NULL)
+        a->cb.on_tcp_event(a->cb.ctx, e);
+    http_layer_event(a->http, e);
+}
+
+static void tcp_data_to_http(void *ctx, const struct sift_tcp_conn *c,
+                             enum sift_tcp_dir dir, const uint8_t *data,
+                             size_t len, uint64_t offset, int64_t ts_ns)
+{
+    struct sift_analyzer *a = ctx;
+    if (a->cb.on_tcp_data != NULL)
+        a->cb.on_tcp_data(a->cb.ctx, c, dir, data, len, offset, ts_ns);
+    http_layer_data(a->http, c, dir, data, len, ts_ns);
+}
+
+static void tcp_end_to_http(void *ctx, const struct sift_tcp_conn *c)
+{
+    struct sift_analyzer *a = ctx;
+    http_layer_end(a->http, c);
+    if (a->cb.on_tcp_end != NULL)
+        a->cb.on_tcp_end(a->cb.ctx, c);
+}
+
+static struct tcp_table *start_tcp(struct sift_analyzer *a,
                                    const struct sift_analyzer_options *opt,
                                    void *wctx)
 {
     struct tcp_callbacks tcb = {a->cb.ctx, a->cb.on_tcp_event,
                                 a->cb.on_tcp_data, a->cb.on_tcp_end,
                                 a->cb.on_warning, wctx};
+    if (wants_http(&a->cb)) {
+        struct http_layer_cb hcb = {a->cb.ctx, a->cb.on_http_transaction,
+                                    a->cb.on_ws_message};
+        a->http = http_layer_new(opt != NULL ? &opt->http : NULL, &hcb);
+        if (a->http == NULL)
+            return NULL;
+        tcb = (struct tcp_callbacks){a, tcp_event_to_http, tcp_data_to_http,
+                                     tcp_end_to_http, a->cb.on_warning,
+                                     wctx};
+    }
     const struct sift_tcp_limits *lim =
         opt != NULL && opt->tcp.max_connections != 0 ? &opt->tcp : NULL;
     return tcp_table_new(lim, &tcb);
@@ -127,6 +172,7 @@ void sift_analyzer_free(struct sift_analyzer *a)
         return;
     sift_ipfrag_free(a->frag);
     tcp_table_free(a->tcp);
+    http_layer_free(a->http);
     free(a->unknown_warned);
     free(a);
 }
@@ -140,4 +186,10 @@ sift_analyzer_ipfrag_stats(const struct sift_analyzer *a)
 uint64_t sift_analyzer_tcp_connections(const struct sift_analyzer *a)
 {
     return a->tcp != NULL ? tcp_table_connections(a->tcp) : 0;
+}
+
+const struct sift_http_stats *
+sift_analyzer_http_stats(const struct sift_analyzer *a)
+{
+    return a->http != NULL ? http_layer_stats(a->http) : NULL;
 }

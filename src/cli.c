@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "output.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -23,6 +24,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"http", cli_http, "HTTP transactions (the default): jsonl, json, har, "
+     "csv, text", false},
     {"info", cli_info, "describe the capture files themselves", false},
     {"packets", cli_packets, "one line per packet: addresses, ports, flags",
      false},
@@ -33,14 +36,10 @@ static const struct command commands[] = {
     {"grep", cli_grep, "PATTERN: regular expression over TCP payloads", true},
 };
 
-/* Commands of CLI.md that later versions bring; named so that a script
- * using them gets a clear message instead of "unknown command". */
-static const char *const planned[] = {"http"};
-
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: pcapsift COMMAND [OPTIONS] [FILE...]\n"
+            "usage: pcapsift [COMMAND] [OPTIONS] [FILE...]\n"
             "       pcapsift grep PATTERN [OPTIONS] [FILE...]\n"
             "\n"
             "Reads classic pcap and pcap-ng captures, gzip- or zstd-compressed"
@@ -53,13 +52,22 @@ static void usage(FILE *out)
     fprintf(out,
             "\n"
             "options:\n"
-            "  -F, --format FMT   text (default), json, jsonl; csv for flows\n"
+            "  -F, --format FMT   http: jsonl (default), json, har, csv, text;\n"
+            "                     others: text (default), json, jsonl; csv "
+            "for flows\n"
             "  -o, --output FILE  write there (never left half-written); the\n"
             "                     extension picks the format when -F is not "
             "given\n"
             "  --events           flows: print each TCP event as it happens\n"
             "  --conn ID[,ID]     follow: the connections (ids from flows)\n"
             "  --dir DIR          follow: client, server or both (default)\n"
+            "  --bodies, --no-bodies\n"
+            "                     http: bodies in the output (default: in "
+            "har only)\n"
+            "  --max-body BYTES   http: body bytes kept per message (16M; K, "
+            "M, G)\n"
+            "  --host RE, --url RE, --method M[,M], --status LO[-HI]\n"
+            "                     http: keep matching transactions only\n"
             "  --strict           exit 4 when any anomaly was seen\n"
             "  -q, --quiet        no warnings on standard error\n"
             "  -h, --help         this text\n"
@@ -92,14 +100,6 @@ static const struct command *find_command(const char *name)
     return NULL;
 }
 
-static bool is_planned(const char *name)
-{
-    for (size_t i = 0; i < sizeof planned / sizeof planned[0]; i++)
-        if (strcmp(planned[i], name) == 0)
-            return true;
-    return false;
-}
-
 static const char *extension_format(const char *path)
 {
     static const char *const map[][2] = {
@@ -121,9 +121,32 @@ const char *cli_pick_format(const struct cli_options *o, const char *dflt)
     return ext ? ext : dflt;
 }
 
+/* "1000", "64K", "16M", "1G"; at least 1. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || errno != 0 || *s == '-')
+        return false;
+    int shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30, end++;
+    if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
+        return false;
+    *out = (uint64_t)v << shift;
+    return true;
+}
+
 static int parse_options(int argc, char **argv, struct cli_options *o)
 {
-    enum { OPT_STRICT = 256, OPT_EVENTS, OPT_CONN, OPT_DIR };
+    enum { OPT_STRICT = 256, OPT_EVENTS, OPT_CONN, OPT_DIR, OPT_BODIES,
+           OPT_NO_BODIES, OPT_MAX_BODY, OPT_HOST, OPT_URL, OPT_METHOD,
+           OPT_STATUS };
     static const struct option longs[] = {
         {"format", required_argument, NULL, 'F'},
         {"output", required_argument, NULL, 'o'},
@@ -132,6 +155,13 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         {"events", no_argument, NULL, OPT_EVENTS},
         {"conn", required_argument, NULL, OPT_CONN},
         {"dir", required_argument, NULL, OPT_DIR},
+        {"bodies", no_argument, NULL, OPT_BODIES},
+        {"no-bodies", no_argument, NULL, OPT_NO_BODIES},
+        {"max-body", required_argument, NULL, OPT_MAX_BODY},
+        {"host", required_argument, NULL, OPT_HOST},
+        {"url", required_argument, NULL, OPT_URL},
+        {"method", required_argument, NULL, OPT_METHOD},
+        {"status", required_argument, NULL, OPT_STATUS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -147,6 +177,17 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         case OPT_EVENTS: o->events = true; break;
         case OPT_CONN: o->conn_ids = optarg; break;
         case OPT_DIR: o->direction = optarg; break;
+        case OPT_BODIES: o->bodies = 1; break;
+        case OPT_NO_BODIES: o->bodies = 0; break;
+        case OPT_MAX_BODY:
+            if (!parse_size(optarg, &o->max_body))
+                return usage_error("--max-body '%s' is not a size in bytes "
+                                   "(a K, M or G suffix is allowed)", optarg);
+            break;
+        case OPT_HOST: o->host_re = optarg; break;
+        case OPT_URL: o->url_re = optarg; break;
+        case OPT_METHOD: o->methods = optarg; break;
+        case OPT_STATUS: o->status = optarg; break;
         case 'h': usage(stdout); return -1;
         case 'V': printf("pcapsift %s\n", SIFT_VERSION); return -1;
         default:
@@ -161,24 +202,28 @@ static int run(const struct cli_options *parsed, const char **positional,
                int npos)
 {
     struct cli_options o = *parsed;
+    if (npos == 0 && !isatty(STDIN_FILENO)) {
+        /* `... | pcapsift`: the default command on standard input. */
+        static const char *const http_stdin[] = {"http"};
+        positional = (const char **)http_stdin;
+        npos = 1;
+    }
     if (npos == 0) {
         usage(stderr);
         return EXIT_USAGE;
     }
     const struct command *cmd = find_command(positional[0]);
+    int first_file = 1;
     if (cmd == NULL && (strcmp(positional[0], "-") == 0 ||
-                        access(positional[0], F_OK) == 0))
-        return usage_error("no command given, and the default command, "
-                           "http, is not in this version yet; try "
-                           "'pcapsift info %s'", positional[0]);
-    if (cmd == NULL && is_planned(positional[0]))
-        return usage_error("the '%s' command is not in this version yet; "
-                           "'pcapsift info' is", positional[0]);
+                        access(positional[0], F_OK) == 0)) {
+        /* No command, a file: the default command, http. */
+        cmd = find_command("http");
+        first_file = 0;
+    }
     if (cmd == NULL)
         return usage_error("unknown command '%s'", positional[0]);
     static const char *const stdin_only[] = {"-"};
     o.command = cmd->name;
-    int first_file = 1;
     if (cmd->takes_pattern) {
         if (npos < 2)
             return usage_error("%s: a PATTERN is needed", cmd->name);
@@ -223,6 +268,7 @@ int main(int argc, char **argv)
     install_signal_handlers();
     struct cli_options o;
     memset(&o, 0, sizeof o);
+    o.bodies = -1;
     /* Options may come before or after the command and the files. */
     const char **positional = calloc((size_t)argc + 1, sizeof *positional);
     if (positional == NULL)

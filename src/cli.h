@@ -5,6 +5,9 @@
 #define SIFT_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+struct sift_analyzer_options;
 
 /* Exit statuses (CLI.md). */
 enum cli_exit {
@@ -23,9 +26,16 @@ struct cli_options {
     const char *conn_ids;  /* follow --conn ID[,ID...] */
     const char *direction; /* follow --dir client|server|both */
     const char *pattern;   /* grep's PATTERN */
+    int bodies;            /* --bodies 1, --no-bodies 0, not given -1 */
+    uint64_t max_body;     /* --max-body, 0 when not given */
+    const char *host_re, *url_re, *methods, *status; /* http filters */
+    const struct sift_analyzer_options *analyzer; /* NULL: defaults */
     const char **files; /* "-" when none was given */
     int file_count;
 };
+
+/* `pcapsift http`, the default command. */
+int cli_http(const struct cli_options *o);
 
 /* `pcapsift info`. */
 int cli_info(const struct cli_options *o);

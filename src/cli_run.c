@@ -31,7 +31,7 @@ void cli_run_capture(const char *path, const struct cli_options *o,
     struct sift_analyzer *an = NULL;
     if (sift_source_open_path(path, &so, &src, &err) != SIFT_OK ||
         sift_reader_open(src, &rcb, &rd, &err) != SIFT_OK ||
-        sift_analyzer_new(&acb, NULL, &an, &err) != SIFT_OK) {
+        sift_analyzer_new(&acb, o->analyzer, &an, &err) != SIFT_OK) {
         report_fatal(o, &err);
         sift_reader_close(rd);
         sift_source_close(src);

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "base64.h"
 #include "utf8.h"
 
 void jsonw_init(struct jsonw *w, FILE *out)
@@ -60,6 +61,16 @@ static void escaped(FILE *out, const unsigned char *p, size_t n)
     fputc('"', out);
     size_t i = 0;
     while (i < n) {
+        /* Plain printable ASCII goes out in one piece. */
+        size_t run = i;
+        while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
+               p[run] != '\\')
+            run++;
+        if (run > i) {
+            fwrite(p + i, 1, run - i, out);
+            i = run;
+            continue;
+        }
         unsigned char c = p[i];
         size_t len = c == 0 ? 0 : utf8_sequence_length(p + i, n - i);
         if (c == '"' || c == '\\') {
@@ -122,4 +133,13 @@ void jsonw_null(struct jsonw *w, const char *key)
 {
     lead(w, key);
     fputs("null", w->out);
+}
+
+void jsonw_base64(struct jsonw *w, const char *key, const uint8_t *p,
+                  size_t n)
+{
+    lead(w, key);
+    fputc('"', w->out);
+    base64_write(w->out, p, n);
+    fputc('"', w->out);
 }

@@ -30,5 +30,8 @@ void jsonw_u64(struct jsonw *w, const char *key, uint64_t v);
 void jsonw_i64(struct jsonw *w, const char *key, int64_t v);
 void jsonw_bool(struct jsonw *w, const char *key, bool v);
 void jsonw_null(struct jsonw *w, const char *key);
+/* A string holding the base64 (RFC 4648) of n bytes. */
+void jsonw_base64(struct jsonw *w, const char *key, const uint8_t *p,
+                  size_t n);
 
 #endif

@@ -38,6 +38,18 @@ size_t utf8_sequence_length(const unsigned char *s, size_t left)
     return 0;
 }
 
+bool utf8_valid(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t len = s[i] == 0 ? 1 : utf8_sequence_length(s + i, n - i);
+        if (len == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
 char *utf8_sanitized_copy(const char *s, size_t len)
 {
     /* Each bad byte grows to 3: the worst case is 3 times the input. */

@@ -7,6 +7,7 @@
 #define PCAPSIFT_ANALYZER_H
 
 #include "pcapsift/error.h"
+#include "pcapsift/http.h"
 #include "pcapsift/ipfrag.h"
 #include "pcapsift/packet.h"
 #include "pcapsift/reader.h"
@@ -35,11 +36,20 @@ struct sift_callbacks {
     /* A connection ended (closed and idle, reset, timed out, evicted, the
      * file ended); its counters are final. */
     void (*on_tcp_end)(void *ctx, const struct sift_tcp_conn *c);
+
+    /* HTTP (pcapsift/http.h); the HTTP layer runs only when one is set.
+     * A transaction is delivered when its response ends (or, at the
+     * latest, when its connection ends), oldest first on a connection. */
+    void (*on_http_transaction)(void *ctx,
+                                const struct sift_http_transaction *t);
+    void (*on_ws_message)(void *ctx, const struct sift_ws_message *m);
 };
 
 struct sift_analyzer_options {
     struct sift_ipfrag_limits ipfrag; /* zeroes: the defaults */
     struct sift_tcp_limits tcp;       /* zeroes: the defaults */
+    struct sift_http_options http;    /* zeroes: the defaults, no bodies,
+                                         no decoding */
 };
 
 struct sift_analyzer;
@@ -62,6 +72,10 @@ sift_analyzer_ipfrag_stats(const struct sift_analyzer *a);
 
 /* TCP connections seen so far (ids run from 1 to this). */
 uint64_t sift_analyzer_tcp_connections(const struct sift_analyzer *a);
+
+/* What the HTTP layer found so far; NULL when it does not run. */
+const struct sift_http_stats *
+sift_analyzer_http_stats(const struct sift_analyzer *a);
 
 #ifdef __cplusplus
 }
