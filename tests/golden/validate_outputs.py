@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Every output format of `pcapsift http` on every bundled capture, checked
+by an independent reader: HAR with the npm har-validator package, CSV with
+`sqlite3 .import --csv` (row count = transactions + the header row), JSON
+Lines and JSON with cJSON (tests/tools/jsonl_check.c).
+
+usage: validate_outputs.py PCAPSIFT JSONL_CHECK SRCROOT
+har-validator is looked for in $SIFT_NPM_DIR/node_modules (default
+~/.cache/pcapsift-npm, where scripts/install-deps.sh puts it); without it,
+or without node or sqlite3, the run fails: CI must check every format.
+"""
+import glob
+import shutil
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def captures(root):
+    pats = ["testdata/http/*.pcap", "testdata/http/*.pcapng",
+            "testdata/http/*.gz", "testdata/tcp/*.pcap",
+            "testdata/http/real/*.pcap", "testdata/http/real/*.pcapng"]
+    out = []
+    for p in pats:
+        out += sorted(glob.glob(os.path.join(root, p)))
+    return out
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, capture_output=True, timeout=300, **kw)
+
+
+def main():
+    pcapsift, jsonl_check, root = sys.argv[1:4]
+    npm_dir = os.environ.get("SIFT_NPM_DIR",
+                             os.path.expanduser("~/.cache/pcapsift-npm"))
+    modules = os.path.join(npm_dir, "node_modules")
+    if not os.path.isdir(os.path.join(modules, "har-validator")):
+        print("har-validator not found in %s: run scripts/install-deps.sh"
+              % modules)
+        return 1
+    failed = 0
+    tmp = tempfile.mkdtemp(prefix="sift-validate-")
+    hars = []
+    for cap in captures(root):
+        base = os.path.join(tmp, os.path.basename(cap))
+        for fmt in ("har", "jsonl", "json", "csv"):
+            out = "%s.%s" % (base, fmt)
+            p = run([pcapsift, "http", "-q", "-F", fmt, "--bodies"
+                     if fmt != "csv" else "--no-bodies", "-o", out, cap])
+            if p.returncode not in (0, 4):
+                print("FAIL %s -F %s: exit %d %s" % (cap, fmt, p.returncode,
+                                                     p.stderr.decode()))
+                failed += 1
+        hars.append(base + ".har")
+        for fmt, args in (("jsonl", []), ("json", ["-a"])):
+            p = run([jsonl_check] + args + ["%s.%s" % (base, fmt)])
+            if p.returncode != 0:
+                print("FAIL cJSON %s.%s: %s" % (base, fmt, p.stderr.decode()))
+                failed += 1
+        lines = sum(1 for _ in open(base + ".jsonl", "rb"))
+        db = base + ".db"
+        p = run(["sqlite3", db, ".import --csv %s.csv t" % base,
+                 "SELECT count(*) FROM t;"])
+        rows = p.stdout.decode().strip()
+        want = sum(1 for l in open(base + ".jsonl", "rb")
+                   if l.startswith(b'{"type":"http"'))
+        if p.returncode != 0 or rows != str(want):
+            print("FAIL sqlite3 CSV %s: %r rows, want %d; %s" % (
+                cap, rows, want, p.stderr.decode()))
+            failed += 1
+        print("ok %s: %d lines" % (os.path.relpath(cap, root), lines))
+    env = dict(os.environ, NODE_PATH=modules)
+    p = run(["node", os.path.join(root, "tests", "tools", "har_validate.js")]
+            + hars, env=env)
+    sys.stdout.write(p.stdout.decode())
+    if p.returncode != 0:
+        failed += 1
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("%d failures" % failed)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
