@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Runs `pcapsift packets -F jsonl`, `flows -F jsonl` and `grep` over every
+"""Runs `pcapsift packets -F jsonl`, `flows -F jsonl`, `grep`, and `http`
+(JSON Lines with bodies, and HAR) over every
 capture of the corpus table: no crash, no sanitizer report, exit status 0
 or 1 as `info` gives, every line valid JSON, exactly one packets line per
 packet `info` counts, and no more TCP packets in the flows than packets in
@@ -51,12 +52,22 @@ def check(binary, path):
         problems.append(f"{len(lines)} lines, info counts {want} packets")
     rc_f, out_f, err_f = run(binary, "flows", "-q", "-F", "jsonl", path)
     rc_g, _, err_g = run(binary, "grep", "-q", "HTTP/1\\.[01]", path)
-    for name, rc, err in (("flows", rc_f, err_f), ("grep", rc_g, err_g)):
+    rc_h, out_h, err_h = run(binary, "http", "-q", "--bodies", path)
+    rc_a, _, err_a = run(binary, "http", "-q", "-F", "har", "-o",
+                         os.devnull, path)
+    for name, rc, err in (("flows", rc_f, err_f), ("grep", rc_g, err_g),
+                          ("http", rc_h, err_h), ("http har", rc_a, err_a)):
         if rc != rc_p:
             problems.append(f"{name} exits {rc}, packets {rc_p}")
         if any(s in err for s in SANITIZER):
             problems.append(f"{name} sanitizer report: " +
                             err.decode(errors="replace")[:300])
+    for i, line in enumerate(out_h.splitlines()):
+        try:
+            json.loads(line)
+        except ValueError:
+            problems.append(f"http: line {i + 1} is not JSON")
+            break
     tcp_packets = 0
     for line in out_f.splitlines():
         try:
@@ -88,7 +99,7 @@ def main():
                 failures += 1
                 print(f"FAIL {os.path.relpath(path, corpus)}: "
                       + "; ".join(problems))
-    print(f"packets, flows, grep over the corpus: {len(paths) - failures} "
+    print(f"packets, flows, grep, http over the corpus: {len(paths) - failures} "
           f"passed, "
           f"{failures} failed")
     return 1 if failures else 0

@@ -72,6 +72,26 @@ def main():
                 cap, rows, want, p.stderr.decode()))
             failed += 1
         print("ok %s: %d lines" % (os.path.relpath(cap, root), lines))
+    # The JSON Lines against docs/http.schema.json, with whichever Python
+    # has jsonschema (Debian's python3-jsonschema is /usr/bin/python3's).
+    schema_py = None
+    for py in (sys.executable, "/usr/bin/python3"):
+        if run([py, "-c", "import jsonschema"]).returncode == 0:
+            schema_py = py
+            break
+    if schema_py is None:
+        print("FAIL no Python with jsonschema: run scripts/install-deps.sh")
+        failed += 1
+    else:
+        p = run([schema_py, os.path.join(root, "tests", "tools",
+                                         "schema_check.py"),
+                 os.path.join(root, "docs", "http.schema.json")]
+                + [h[:-4] + ".jsonl" for h in hars])
+        sys.stdout.write(p.stdout.decode())
+        if p.returncode != 0:
+            failed += 1
+        else:
+            print("ok JSON Schema: %d JSON Lines files" % len(hars))
     env = dict(os.environ, NODE_PATH=modules)
     p = run(["node", os.path.join(root, "tests", "tools", "har_validate.js")]
             + hars, env=env)
