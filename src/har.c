@@ -188,7 +188,7 @@ static void write_ws(struct jsonw *jw, const struct sift_ws_message *m,
     har_json_epoch(jw, "time", m->ts_ns);
     jsonw_i64(jw, "opcode", m->opcode);
     if (m->opcode == SIFT_WS_BINARY) {
-        har_json_base64(jw, "data", p, n);
+        jsonw_base64(jw, "data", p, n);
         jsonw_str(jw, "_encoding", "base64");
     } else {
         har_json_text(jw, "data", p, n, "_encoding");

@@ -69,8 +69,7 @@ struct timing {
 /* HAR requires send, wait and receive (0 for a message not captured);
  * connect is the handshake, charged to the connection's first request;
  * blocked, dns and ssl cannot be seen in a capture of HTTP/1.x. */
-static void timing_of(const struct sift_http_transaction *t,
-                      struct timing *tm)
+static void timing_of(const struct sift_http_transaction *t, struct timing *tm)
 {
     const struct sift_http_message *rq = &t->request, *rs = &t->response;
     memset(tm, 0, sizeof *tm);
@@ -151,16 +150,15 @@ static void body_notes(const struct sift_http_message *m, const char *what,
 {
     uint32_t f = m->flags;
     if (f & SIFT_HTTP_INCOMPLETE)
-        note_add(n, "%s incomplete: the connection ended before it did",
-                 what);
+        note_add(n, "%s incomplete: the connection ended before it did", what);
     if (m->missing_bytes > 0)
-        note_add(n, "%s body: %" PRIu64 " bytes missing from the capture",
-                 what, m->missing_bytes);
+        note_add(n, "%s body: %" PRIu64 " bytes missing from the capture", what,
+                 m->missing_bytes);
     else if (f & SIFT_HTTP_BODY_GAP)
         note_add(n, "%s body: bytes missing from the capture", what);
     if ((f & SIFT_HTTP_BODY_CUT) && bodies)
-        note_add(n, "%s body cut to its first %zu bytes (body size cap)",
-                 what, m->body_len);
+        note_add(n, "%s body cut to its first %zu bytes (body size cap)", what,
+                 m->body_len);
     if (f & SIFT_HTTP_DECODE_ERROR)
         note_add(n, "%s content coding could not be removed: body as sent",
                  what);
@@ -203,8 +201,7 @@ static void write_post_data(struct jsonw *w, const struct sift_http_message *rq,
                           "application/x-www-form-urlencoded"))
         har_write_form_pairs(w, (const char *)rq->body, rq->body_len, s);
     else if (kept && ct != NULL &&
-             har_media_type_is(ct->value, ct->value_len,
-                               "multipart/form-data"))
+             har_media_type_is(ct->value, ct->value_len, "multipart/form-data"))
         har_write_multipart(w, ct->value, ct->value_len, rq->body,
                             rq->body_len);
     jsonw_end(w);
@@ -223,9 +220,9 @@ static void write_post_data(struct jsonw *w, const struct sift_http_message *rq,
     jsonw_end(w);
 }
 
-static void write_request(struct jsonw *w, const struct sift_http_transaction *t,
-                          bool bodies, struct har_scratch *s,
-                          struct note *entry)
+static void write_request(struct jsonw *w,
+                          const struct sift_http_transaction *t, bool bodies,
+                          struct har_scratch *s, struct note *entry)
 {
     const struct sift_http_message *rq = &t->request;
     bool p = rq->present;
@@ -291,7 +288,8 @@ static void write_content(struct jsonw *w, const struct sift_http_message *rs,
 }
 
 /* 1xx responses before the final one. */
-static void write_interim(struct jsonw *w, const struct sift_http_transaction *t)
+static void write_interim(struct jsonw *w,
+                          const struct sift_http_transaction *t)
 {
     if (t->interim == NULL || t->interim_count == 0)
         return;

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
 #include "har_internal.h"
 #include "utf8.h"
 
@@ -60,18 +59,8 @@ void har_json_epoch(struct jsonw *w, const char *key, int64_t ns)
     decimal(w, key, negative, mag / 1000000000u, mag % 1000000000u, 9);
 }
 
-void har_json_base64(struct jsonw *w, const char *key, const uint8_t *p,
-                     size_t n)
-{
-    lead(w, key);
-    fputc('"', w->out);
-    if (p != NULL)
-        base64_write(w->out, p, n);
-    fputc('"', w->out);
-}
-
-bool har_json_text(struct jsonw *w, const char *key, const uint8_t *p,
-                   size_t n, const char *encoding_key)
+bool har_json_text(struct jsonw *w, const char *key, const uint8_t *p, size_t n,
+                   const char *encoding_key)
 {
     if (p == NULL)
         n = 0;
@@ -79,7 +68,7 @@ bool har_json_text(struct jsonw *w, const char *key, const uint8_t *p,
         jsonw_strn(w, key, (const char *)p, n);
         return false;
     }
-    har_json_base64(w, key, p, n);
+    jsonw_base64(w, key, p, n);
     jsonw_str(w, encoding_key, "base64");
     return true;
 }
@@ -219,9 +208,9 @@ static size_t scheme_len(const char *s, size_t n)
     if (n == 0 || !is_alpha((unsigned char)s[0]))
         return 0;
     size_t i = 1;
-    while (i < n && (is_alpha((unsigned char)s[i]) ||
-                     is_digit((unsigned char)s[i]) || s[i] == '+' ||
-                     s[i] == '-' || s[i] == '.'))
+    while (i < n &&
+           (is_alpha((unsigned char)s[i]) || is_digit((unsigned char)s[i]) ||
+            s[i] == '+' || s[i] == '-' || s[i] == '.'))
         i++;
     if (n - i >= 3 && s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/')
         return i + 3;
@@ -506,8 +495,7 @@ static bool cookie_date(const char *s, size_t n, char out[48])
     else if (year <= 99)
         year += 1900;
     if (!has_time || !has_day || month == 0 || !has_year || year < 1601 ||
-        !days_ok(day, month, year) || hms[0] > 23 || hms[1] > 59 ||
-        hms[2] > 59)
+        !days_ok(day, month, year) || hms[0] > 23 || hms[1] > 59 || hms[2] > 59)
         return false;
     snprintf(out, 48, "%04u-%02u-%02uT%02u:%02u:%02u.000Z", year, month, day,
              hms[0], hms[1], hms[2]);
@@ -571,8 +559,8 @@ static void write_set_cookie(struct jsonw *w, const struct set_cookie *c)
         jsonw_strn(w, "path", c->path.p, c->path.n);
     if (c->domain.p != NULL)
         jsonw_strn(w, "domain", c->domain.p, c->domain.n);
-    bool expires = c->expires.p != NULL &&
-                   cookie_date(c->expires.p, c->expires.n, iso);
+    bool expires =
+        c->expires.p != NULL && cookie_date(c->expires.p, c->expires.n, iso);
     if (expires)
         jsonw_str(w, "expires", iso);
     jsonw_bool(w, "httpOnly", c->http_only);

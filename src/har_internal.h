@@ -2,7 +2,7 @@
 /* What the files of the HAR writer share: one entry's serialization
  * (har_entry.c), the text fields taken apart for it (har_fields.c: URL,
  * query string, cookies; har_multipart.c: form bodies) and a few JSON
- * helpers jsonw lacks (numbers with a fraction, base64 strings). */
+ * helpers jsonw lacks (numbers with a fraction, text-or-base64). */
 #ifndef SIFT_HAR_INTERNAL_H
 #define SIFT_HAR_INTERNAL_H
 
@@ -41,10 +41,8 @@ int64_t har_entry_start(const struct sift_http_transaction *t);
 void har_json_raw(struct jsonw *w, const char *key, const char *text);
 void har_json_ms(struct jsonw *w, const char *key, uint64_t ns);
 void har_json_epoch(struct jsonw *w, const char *key, int64_t ns);
-void har_json_base64(struct jsonw *w, const char *key, const uint8_t *p,
-                     size_t n);
-bool har_json_text(struct jsonw *w, const char *key, const uint8_t *p,
-                   size_t n, const char *encoding_key);
+bool har_json_text(struct jsonw *w, const char *key, const uint8_t *p, size_t n,
+                   const char *encoding_key);
 
 /* A piece of a header value or body; p NULL when absent. */
 struct har_view {
@@ -83,8 +81,7 @@ void har_write_form_pairs(struct jsonw *w, const char *p, size_t n,
 void har_write_cookies(struct jsonw *w, const struct sift_http_message *m);
 
 /* response.cookies from every Set-Cookie header (RFC 6265 §5.2). */
-void har_write_set_cookies(struct jsonw *w,
-                           const struct sift_http_message *m);
+void har_write_set_cookies(struct jsonw *w, const struct sift_http_message *m);
 
 /* The parts of a multipart/form-data body (RFC 7578) as params objects
  * into the array open in w; ctype is the Content-Type value. */

@@ -66,7 +66,8 @@ static bool find_param(const char *v, size_t n, const char *want,
 }
 
 /* A delimiter line "--boundary" begins at b[i]. */
-static bool delimiter_at(const uint8_t *b, size_t n, size_t i, struct har_view bd)
+static bool delimiter_at(const uint8_t *b, size_t n, size_t i,
+                         struct har_view bd)
 {
     return n - i >= bd.n + 2 && b[i] == '-' && b[i + 1] == '-' &&
            memcmp(b + i + 2, bd.p, bd.n) == 0;

@@ -42,7 +42,11 @@ bool utf8_valid(const uint8_t *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        size_t len = s[i] == 0 ? 1 : utf8_sequence_length(s + i, n - i);
+        if (s[i] < 0x80) { /* ASCII, NUL included */
+            i++;
+            continue;
+        }
+        size_t len = utf8_sequence_length(s + i, n - i);
         if (len == 0)
             return false;
         i += len;
