@@ -66,6 +66,8 @@ static void usage(FILE *out)
             "har only)\n"
             "  --max-body BYTES   http: body bytes kept per message (16M; K, "
             "M, G)\n"
+            "  --decode           http: decoded sizes without --bodies (gzip, "
+            "deflate...)\n"
             "  --host RE, --url RE, --method M[,M], --status LO[-HI]\n"
             "                     http: keep matching transactions only\n"
             "  --strict           exit 4 when any anomaly was seen\n"
@@ -146,7 +148,7 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
 {
     enum { OPT_STRICT = 256, OPT_EVENTS, OPT_CONN, OPT_DIR, OPT_BODIES,
            OPT_NO_BODIES, OPT_MAX_BODY, OPT_HOST, OPT_URL, OPT_METHOD,
-           OPT_STATUS };
+           OPT_STATUS, OPT_DECODE };
     static const struct option longs[] = {
         {"format", required_argument, NULL, 'F'},
         {"output", required_argument, NULL, 'o'},
@@ -162,6 +164,7 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         {"url", required_argument, NULL, OPT_URL},
         {"method", required_argument, NULL, OPT_METHOD},
         {"status", required_argument, NULL, OPT_STATUS},
+        {"decode", no_argument, NULL, OPT_DECODE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -188,6 +191,7 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         case OPT_URL: o->url_re = optarg; break;
         case OPT_METHOD: o->methods = optarg; break;
         case OPT_STATUS: o->status = optarg; break;
+        case OPT_DECODE: o->decode = true; break;
         case 'h': usage(stdout); return -1;
         case 'V': printf("pcapsift %s\n", SIFT_VERSION); return -1;
         default:

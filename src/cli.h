@@ -28,6 +28,7 @@ struct cli_options {
     const char *pattern;   /* grep's PATTERN */
     int bodies;            /* --bodies 1, --no-bodies 0, not given -1 */
     uint64_t max_body;     /* --max-body, 0 when not given */
+    bool decode;           /* --decode: content-decode without bodies */
     const char *host_re, *url_re, *methods, *status; /* http filters */
     const struct sift_analyzer_options *analyzer; /* NULL: defaults */
     const char **files; /* "-" when none was given */

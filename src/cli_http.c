@@ -314,7 +314,9 @@ static int run_http(struct http_out *ho, const struct cli_options *o)
     struct sift_analyzer_options aopt;
     memset(&aopt, 0, sizeof aopt);
     aopt.http.keep_bodies = ho->bodies;
-    aopt.http.decode = true; /* decoded sizes are in every format */
+    /* Inflating is most of the work on compressed traffic: done when the
+     * bodies are shown, or asked for with --decode. */
+    aopt.http.decode = ho->bodies || o->decode;
     aopt.http.max_body = o->max_body;
     struct cli_options ro = *o;
     ro.analyzer = &aopt;

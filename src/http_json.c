@@ -213,6 +213,13 @@ size_t http_url_of(const struct sift_http_transaction *t, char *buf,
         return n;
     }
     char host[512];
+    if (r->method_len == 7 && memcmp(r->method, "CONNECT", 7) == 0) {
+        /* authority-form (RFC 9112 §3.2.3): the target is host:port. */
+        int n = snprintf(buf, cap, "http://%.*s",
+                         r->target_len > 4096 ? 4096 : (int)r->target_len,
+                         r->target);
+        return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    }
     http_host_of(t, host, sizeof host);
     bool path = r->target_len > 0 && r->target[0] == '/';
     int n = snprintf(buf, cap, "http://%s%s%.*s", host, path ? "" : "/",

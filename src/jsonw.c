@@ -21,8 +21,11 @@ static void lead(struct jsonw *w, const char *key)
     if (!w->first[w->depth])
         fputc(',', w->out);
     w->first[w->depth] = false;
-    if (key != NULL)
-        fprintf(w->out, "\"%s\":", key);
+    if (key != NULL) {
+        fputc('"', w->out);
+        fputs(key, w->out);
+        fputs("\":", w->out);
+    }
 }
 
 /* Opens an object or array; nesting past JSONW_DEPTH is a caller's bug,
@@ -111,16 +114,31 @@ void jsonw_str(struct jsonw *w, const char *key, const char *s)
     jsonw_strn(w, key, s, strlen(s));
 }
 
+/* Decimal digits without printf's format parsing: numbers are most of
+ * what a transaction object holds. */
+static void put_u64(FILE *out, uint64_t v, bool negative)
+{
+    char buf[24];
+    size_t i = sizeof buf;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    if (negative)
+        buf[--i] = '-';
+    fwrite(buf + i, 1, sizeof buf - i, out);
+}
+
 void jsonw_u64(struct jsonw *w, const char *key, uint64_t v)
 {
     lead(w, key);
-    fprintf(w->out, "%" PRIu64, v);
+    put_u64(w->out, v, false);
 }
 
 void jsonw_i64(struct jsonw *w, const char *key, int64_t v)
 {
     lead(w, key);
-    fprintf(w->out, "%" PRId64, v);
+    put_u64(w->out, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void jsonw_bool(struct jsonw *w, const char *key, bool v)

@@ -44,8 +44,8 @@ def main():
     failed = 0
     tmp = tempfile.mkdtemp(prefix="sift-validate-")
     hars = []
-    for cap in captures(root):
-        base = os.path.join(tmp, os.path.basename(cap))
+    for n, cap in enumerate(captures(root)):
+        base = os.path.join(tmp, "%02d-%s" % (n, os.path.basename(cap)))
         for fmt in ("har", "jsonl", "json", "csv"):
             out = "%s.%s" % (base, fmt)
             p = run([pcapsift, "http", "-q", "-F", fmt, "--bodies"
