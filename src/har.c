@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -47,7 +48,15 @@ struct har_writer {
     bool failed;         /* sticky: no memory, or the temporary file failed */
     bool finished;
     struct har_scratch scratch;
+    /* At finish: a window of the spill file mapped for reading. */
+    const uint8_t *view;
+    uint64_t view_off, view_len, spill_size;
 };
+
+/* Entries are copied out mostly in the order they were written, so a
+ * sliding window of the spill file maps them without a read() copy; the
+ * window is unmapped as it moves, so the mapped pages never add up. */
+#define VIEW_WINDOW (8u << 20)
 
 /* The spill file: in $TMPDIR when set (so a large capture's spill can be
  * put on a disk rather than a RAM-backed /tmp), unlinked at once; else
@@ -257,8 +266,43 @@ static int cmp_ws(const void *pa, const void *pb)
     return cmp_u64(a->offset, b->offset);
 }
 
+static void view_drop(struct har_writer *w)
+{
+    if (w->view != NULL)
+        munmap((void *)(uintptr_t)w->view, (size_t)w->view_len);
+    w->view = NULL;
+}
+
+static bool copy_mapped(struct har_writer *w, uint64_t offset, uint64_t len)
+{
+    if (w->view == NULL || offset < w->view_off ||
+        offset + len > w->view_off + w->view_len) {
+        view_drop(w);
+        uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+        uint64_t start = offset - offset % page;
+        uint64_t want = offset + len - start;
+        if (want < VIEW_WINDOW)
+            want = VIEW_WINDOW;
+        if (start + want > w->spill_size)
+            want = w->spill_size - start;
+        void *m = mmap(NULL, (size_t)want, PROT_READ, MAP_PRIVATE,
+                       fileno(w->tmp), (off_t)start);
+        if (m == MAP_FAILED)
+            return false;
+        w->view = m;
+        w->view_off = start;
+        w->view_len = want;
+    }
+    return fwrite(w->view + (offset - w->view_off), 1, (size_t)len, w->out) ==
+           len;
+}
+
 static bool copy_range(struct har_writer *w, uint64_t offset, uint64_t len)
 {
+    if (len == 0)
+        return true;
+    if (offset + len <= w->spill_size && copy_mapped(w, offset, len))
+        return true;
     char buf[COPY_CHUNK];
     if (fseeko(w->tmp, (off_t)offset, SEEK_SET) != 0)
         return false;
@@ -333,6 +377,8 @@ int har_writer_finish(struct har_writer *w)
     w->finished = true;
     if (w->failed || fflush(w->tmp) != 0)
         return -1;
+    off_t size = ftello(w->tmp);
+    w->spill_size = size > 0 ? (uint64_t)size : 0;
     if (w->count > 1)
         qsort(w->items, w->count, sizeof *w->items, cmp_item);
     if (w->ws_count > 1)
@@ -346,6 +392,7 @@ void har_writer_free(struct har_writer *w)
 {
     if (w == NULL)
         return;
+    view_drop(w);
     if (w->tmp != NULL)
         fclose(w->tmp);
     free(w->items);
