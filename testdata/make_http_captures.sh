@@ -434,7 +434,7 @@ for try in 1 2 3 4 5; do
         --disable-default-apps --disable-extensions --no-default-browser-check \
         --user-data-dir="$WORK/chromium-profile" \
         --log-net-log="$WORK/netlog.json" --net-log-capture-mode=Everything \
-        --dump-dom "$H4/page/" >"$WORK/dom.html" 2>"$WORK/chromium.log" \
+        --virtual-time-budget=2000 --dump-dom "$H4/page/" >"$WORK/dom.html" 2>"$WORK/chromium.log" \
         || { tail -20 "$WORK/chromium.log" >&2; die "chromium failed"; }
     grep -q 'script ran' "$WORK/dom.html" || die "chromium: the page script did not run"
     rc=0
@@ -446,7 +446,7 @@ for try in 1 2 3 4 5; do
         chromium_ok=1
         break
     fi
-    log "chromium.pcap try $try: cancelled request, no favicon or one connection; again"
+    log "chromium.pcap try $try: $(cut -f4 "$WORK/final-chromium.tsv" | tr '\n' ' ')over $(cut -f2 "$WORK/final-chromium.tsv" | sort -u | wc -l) connections (netlog rc $rc); again"
 done
 [ -n "$chromium_ok" ] || die "chromium: no complete page load in 5 tries"
 
