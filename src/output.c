@@ -30,7 +30,21 @@ bool output_open(struct output *o, const char *path)
     char *resolved = realpath(path, NULL);
     const char *target = resolved != NULL ? resolved : path;
     struct stat st;
-    bool exists = stat(target, &st) == 0 && S_ISREG(st.st_mode);
+    bool found = stat(target, &st) == 0;
+    if (found && !S_ISREG(st.st_mode)) {
+        /* A device, FIFO or socket (-o /dev/null, -o /dev/stdout): written
+         * to in place; renaming a file over it would replace it. */
+        free(resolved);
+        o->fp = fopen(path, "w");
+        if (o->fp == NULL) {
+            fprintf(stderr, "pcapsift: %s: cannot open: %s\n", path,
+                    strerror(errno));
+            return false;
+        }
+        o->direct = true;
+        return true;
+    }
+    bool exists = found;
     size_t n = strlen(target) + sizeof ".tmp.XXXXXX";
     o->path = strdup(target);
     free(resolved);

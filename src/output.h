@@ -12,6 +12,7 @@ struct output {
     FILE *fp;
     char *path;     /* target; NULL for standard output */
     char *tmp_path; /* where the bytes go until commit */
+    bool direct;    /* a device or FIFO, written in place */
 };
 
 /* Opens path for writing, or standard output when path is NULL or "-".

@@ -203,8 +203,43 @@ def test_help_version_and_stdin():
           p.returncode == 0 and json.loads(p.stdout)["file"] == "-")
 
 
+def test_output_to_a_fifo_writes_in_place(tmp):
+    """-o on a FIFO or device (-o /dev/null) writes into it: a file renamed
+    over it would replace the device itself."""
+    import stat
+    import threading
+    fifo = os.path.join(tmp, "out.fifo")
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb")
+                                                         .read()))
+    reader.start()
+    p = run("http", "-F", "har", "-o", fifo, CAPTURE)
+    reader.join(30)
+    check("-o FIFO: exit 0", p.returncode == 0, p.stderr)
+    check("-o FIFO: still a FIFO", stat.S_ISFIFO(os.stat(fifo).st_mode))
+    check("-o FIFO: the HAR came through it",
+          got and json.loads(got[0])["log"]["version"] == "1.2")
+    check("-o FIFO: no temporary file beside it",
+          sorted(os.listdir(tmp)).count("out.fifo") == 1 and
+          not any(n.startswith("out.fifo.tmp") for n in os.listdir(tmp)))
+
+
+def test_http_default_and_formats(tmp):
+    p = run(CAPTURE)
+    check("no command: http, JSON Lines", p.returncode == 0 and all(
+        json.loads(l)["type"] == "http" for l in p.stdout.splitlines()))
+    out = os.path.join(tmp, "t.har")
+    p = run("http", "-o", out, CAPTURE)
+    har = json.load(open(out))
+    check("-o .har: HAR with bodies", p.returncode == 0 and all(
+        "text" in e["response"]["content"] for e in har["log"]["entries"]))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
+        test_output_to_a_fifo_writes_in_place(tmp)
+        test_http_default_and_formats(tmp)
         test_output_file_format_from_extension(tmp)
         test_existing_output_keeps_mode_and_links(tmp)
         test_failed_output_leaves_nothing(tmp)
