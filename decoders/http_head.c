@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static bool is_tchar(uint8_t c)
 {
@@ -27,7 +28,9 @@ static uint8_t lower(uint8_t c)
 
 int http_version_at(const uint8_t *p, size_t n)
 {
-    if (n < 8 || memcmp(p, "HTTP/", 5) != 0 || p[6] != '.' ||
+    /* The name is case-sensitive (RFC 9112 §2.3), but servers that send
+     * "http/1.1" are still answered by their clients. */
+    if (n < 8 || strncasecmp((const char *)p, "HTTP/", 5) != 0 || p[6] != '.' ||
         p[5] < '0' || p[5] > '9' || p[7] < '0' || p[7] > '9')
         return -1;
     return (p[5] - '0') * 10 + (p[7] - '0');
@@ -57,6 +60,9 @@ bool http_is_request_line(const uint8_t *p, size_t n, bool allow_http09)
         end--;
     if (end >= m + 10 && p[end - 9] == ' ' &&
         http_version_at(p + end - 8, 8) >= 0)
+        return true;
+    /* "GET HTTP/1.1": a request without its target (flagged later). */
+    if (end == m + 9 && http_version_at(p + m + 1, 8) >= 0)
         return true;
     /* HTTP/0.9: "GET target", nothing more (RFC 1945 §4.1). */
     if (!allow_http09 || m != 3 || memcmp(p, "GET", 3) != 0)
@@ -160,6 +166,13 @@ static bool parse_request_line(struct http_head *h, size_t *used,
     h->method = keep(h, used, p, m);
     h->method_len = m;
     size_t t0 = m + 1, t1 = end;
+    if (end == m + 9 && http_version_at(p + m + 1, 8) >= 0) {
+        h->version = http_version_at(p + m + 1, 8);
+        h->flags |= SIFT_HTTP_BAD_HEADER; /* no request target */
+        h->target = keep(h, used, p, 0);
+        h->target_len = 0;
+        return true;
+    }
     if (end >= m + 10 && p[end - 9] == ' ' &&
         http_version_at(p + end - 8, 8) >= 0) {
         h->version = http_version_at(p + end - 8, 8);

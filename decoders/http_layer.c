@@ -349,8 +349,9 @@ static void start_websocket(struct http_conn *c, struct http_txn *t)
                                sizeof ext);
     bool deflate = ws_parse_extensions(ext, n, &dp);
     uint64_t id = txn_id(c->layer, t);
-    size_t keep = c->layer->opt.keep_bodies ? (size_t)c->layer->opt.max_body
-                                            : 0;
+    /* Payloads are kept (within the cap) even when not shown, so lengths
+     * are the inflated ones and `cut` means what it says. */
+    size_t keep = (size_t)c->layer->opt.max_body;
     for (int d = 0; d < 2; d++)
         if (c->ws[d] == NULL)
             c->ws[d] = ws_stream_new(c->conn, id, (enum sift_tcp_dir)d,

@@ -81,6 +81,10 @@ static bool content_length(struct http_msg *m, uint64_t *out)
             while (j < f->value_len && (f->value[j] == ' ' ||
                                         f->value[j] == '\t'))
                 j++;
+            /* Leading zeros do not count against the 19 digits. */
+            while (j + 1 < f->value_len && f->value[j] == '0' &&
+                   f->value[j + 1] >= '0' && f->value[j + 1] <= '9')
+                j++;
             while (j < f->value_len && f->value[j] >= '0' &&
                    f->value[j] <= '9' && digits < 19) {
                 v = v * 10 + (uint64_t)(f->value[j++] - '0');

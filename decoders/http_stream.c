@@ -268,7 +268,11 @@ static void judge_line(struct http_stream *s, int64_t ts)
         s->nl = 1; /* the start line's LF is in buf */
         return;
     }
-    if (first && s->clean_start && s->state == HS_START) {
+    /* A server whose first line is not a status line speaks something
+     * else, and the client with it (the layer stops both). A client's bad
+     * first line may still get an HTTP answer (a malformed request, junk
+     * before it): it is searched on, and the server's first line decides. */
+    if (first && s->clean_start && s->state == HS_START && !s->from_client) {
         ignore_as(s, HTTP_PROTO_OTHER);
         return;
     }

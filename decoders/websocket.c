@@ -54,7 +54,7 @@ struct ws_stream {
     bool deflate;     /* permessage-deflate negotiated */
     bool no_takeover; /* ... without context takeover in this direction */
     enum ws_state state;
-    uint64_t offset;  /* input offset of the next byte (cursor origin) */
+    uint64_t offset; /* input offset of the next byte (cursor origin) */
     uint64_t skipped;
     /* the frame being read */
     uint8_t hdr[HEADER_MAX];
@@ -87,21 +87,15 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 
 /* ---- Sec-WebSocket-Extensions (RFC 6455 §9.1, RFC 7692 §7.1) ---- */
 
-static bool peek(const struct sift_cursor *c, uint8_t *ch)
-{
-    return sift_cursor_peek_u8(c, 0, ch);
-}
-
 static bool next_is(const struct sift_cursor *c, uint8_t want)
 {
     uint8_t ch;
-    return peek(c, &ch) && ch == want;
+    return sift_cursor_peek_u8(c, 0, &ch) && ch == want;
 }
 
 static void skip_ows(struct sift_cursor *c)
 {
-    uint8_t ch;
-    while (peek(c, &ch) && (ch == ' ' || ch == '\t'))
+    while (next_is(c, ' ') || next_is(c, '\t'))
         sift_cursor_skip(c, 1);
 }
 
@@ -474,19 +468,30 @@ static void inflate_bytes(struct ws_stream *s, const uint8_t *in, size_t n)
     z->avail_in = 0;
 }
 
-/* §7.2.2: the message ends with the 4 octets the sender removed. A whole
- * message then leaves the inflater between blocks. A message with no
- * payload at all is taken as empty. */
+/* §7.2.2: the message ends with the 4 octets the sender removed. They
+ * complete an empty stored block, so in a whole message they make no
+ * output and leave the inflater between blocks (zlib's data_type 128).
+ * Otherwise the message ended inside a block, the 4 octets were read as
+ * data, and what they made is dropped. A message with no payload at all
+ * is taken as empty. */
 static void inflate_finish(struct ws_stream *s)
 {
     static const uint8_t tail[4] = {0x00, 0x00, 0xff, 0xff};
     struct inflater *f = &s->inf;
     if (!f->ready || f->stopped || f->finished || s->msg_wire == 0)
         return;
+    size_t len0 = s->buf_len;
+    uint64_t inflated0 = s->inflated;
+    bool cut0 = s->msg_cut;
     inflate_bytes(s, tail, sizeof tail);
-    if (!f->stopped && !f->finished && (f->z.data_type & 128) == 0) {
+    if (f->stopped || s->inflated != inflated0 || s->msg_cut != cut0 ||
+        (!f->finished && (f->z.data_type & 128) == 0)) {
+        s->buf_len = len0;
+        s->inflated = inflated0;
+        s->msg_cut = cut0;
         s->msg_error = true; /* a block cut short */
-        stop_inflating(s);
+        if (!f->stopped)
+            stop_inflating(s);
     }
 }
 
@@ -601,8 +606,10 @@ static bool header_start(struct ws_stream *s, int64_t ts)
         return false;
     }
     unsigned len7 = b1 & 0x7fu;
-    s->hdr_need = 2 + (len7 == 126 ? 2u : len7 == 127 ? 8u : 0u) +
-                  ((b1 & 0x80) ? 4u : 0u);
+    size_t extended = len7 == 126 ? 2 : 0; /* §5.2: 16 or 64 bits */
+    if (len7 == 127)
+        extended = 8;
+    s->hdr_need = 2 + extended + ((b1 & 0x80) ? 4 : 0);
     return true;
 }
 
@@ -682,8 +689,7 @@ static void begin_frame(struct ws_stream *s, int64_t ts)
         end_frame(s);
 }
 
-static void read_header(struct ws_stream *s, struct sift_cursor *c,
-                        int64_t ts)
+static void read_header(struct ws_stream *s, struct sift_cursor *c, int64_t ts)
 {
     while (s->hdr_have < s->hdr_need && sift_cursor_left(c) > 0) {
         s->hdr[s->hdr_have++] = sift_cursor_u8(c);
@@ -712,8 +718,7 @@ static void take_payload(struct ws_stream *s, const uint8_t *p, size_t n)
         inflate_bytes(s, p, n);
 }
 
-static void read_payload(struct ws_stream *s, struct sift_cursor *c,
-                         int64_t ts)
+static void read_payload(struct ws_stream *s, struct sift_cursor *c, int64_t ts)
 {
     uint64_t want = s->frame_len - s->frame_done;
     size_t n = sift_cursor_left(c);
@@ -745,8 +750,7 @@ static void read_payload(struct ws_stream *s, struct sift_cursor *c,
 struct ws_stream *ws_stream_new(const struct sift_tcp_conn *conn,
                                 uint64_t transaction_id, enum sift_tcp_dir dir,
                                 const struct ws_deflate_params *deflate,
-                                size_t max_payload, ws_message_fn fn,
-                                void *ctx)
+                                size_t max_payload, ws_message_fn fn, void *ctx)
 {
     struct ws_stream *s = calloc(1, sizeof *s);
     if (s == NULL)

@@ -119,16 +119,22 @@ struct sift_ws_message {
     enum sift_tcp_dir dir;
     int64_t ts_ns;                    /* capture time of its last frame */
     int opcode;                       /* enum sift_ws_opcode */
-    uint64_t length;                  /* payload length, whole message */
+    uint64_t length;                  /* payload length: inflated when a
+                                         compressed message was inflated
+                                         whole, else as on the wire */
     const uint8_t *payload;           /* kept payload (unmasked and, with
-                                         permessage-deflate, inflated) */
+                                         permessage-deflate, inflated; after
+                                         an inflate failure or a gap, what
+                                         inflated before it); may be NULL
+                                         when payload_len is 0 */
     size_t payload_len;
     int close_code;                   /* close frames: the code, or -1 */
-    bool cut;                         /* payload_len < length */
+    bool cut;                         /* over the cap: payload is a prefix */
     bool compressed;                  /* RSV1 with permessage-deflate */
     bool gap;                         /* bytes missing from the capture */
-    bool error;                       /* a protocol error or inflate
-                                         failure: the payload is raw */
+    bool error;                       /* a protocol error, an inflate
+                                         failure, or the message was cut off
+                                         by the end of the connection */
 };
 
 struct sift_http_options {

@@ -29,8 +29,8 @@ HAR and Arkime an absolute-form target is reduced to path and query, and
 for Zeek it is percent-decoded (Zeek logs the unescaped URI). Text is
 compared after decoding as UTF-8 with runs of replacement characters
 (U+FFFD) collapsed, since pcapsift replaces bytes that are not UTF-8.
-Hosts (lower-cased, Host header) are compared only where a constraint
-row names one.
+Hosts (lower-cased, Host header; for Suricata without its port, as
+libhtp's hostname) are compared only where a constraint row names one.
 
 Each difference is a line "CAPTURE<TAB>SOURCE<TAB>TEXT". It is accepted
 when the known-differences file (default: http_known_differences.tsv next
@@ -44,9 +44,10 @@ differences that did not occur are reported as stale (not a failure).
 
 --tshark: instead of the table's expectations, compare with tshark 4's
 HTTP dissector over the same captures: the multiset of requests
-(`-Y http.request -e http.request.method -e http.request.uri`) with our
-(method, target), and that of responses (`-Y http.response -e
-http.response.code`) with our final and 1xx interim responses. Only
+(`-Y 'http.request && tcp' -e http.request.method -e http.request.uri`)
+with our (method, target), and that of responses (`-Y 'http.response &&
+tcp' -e http.response.code`) with our final and 1xx interim responses
+(`&& tcp`: tshark also dissects SSDP's HTTP over UDP). Only
 reports agreement figures (exit 0), since tshark dissects HTTP only on
 its registered ports and does not pair messages the way we do.
 
@@ -265,6 +266,19 @@ def run_pcapsift(binary, path):
     return run
 
 
+def host_without_port(host):
+    """Suricata's http.hostname: the Host header's host, no port."""
+    if host is None:
+        return None
+    if host.startswith('['):
+        end = host.find(']')
+        return host[:end + 1] if end > 0 else host
+    name, sep, port = host.rpartition(':')
+    if sep and port.isdigit():
+        return name
+    return host
+
+
 def our_value(suite, tx, col):
     if col == 'method':
         return tx['method']
@@ -272,6 +286,8 @@ def our_value(suite, tx, col):
         return norm_uri(suite, tx['target'])
     if col == 'status':
         return tx['status']
+    if suite == 'suricata':
+        return host_without_port(tx['host'])
     return tx['host']
 
 
@@ -365,7 +381,7 @@ def tshark_messages(path):
             out.append(cells)
         return out
     reqs = Counter()
-    for cells in fields('http.request', ['http.request.method',
+    for cells in fields('http.request && tcp', ['http.request.method',
                                          'http.request.uri']):
         methods = cells[0] if cells else []
         uris = cells[1] if len(cells) > 1 else []
@@ -373,7 +389,7 @@ def tshark_messages(path):
             u = uris[i] if i < len(uris) else ''
             reqs[(m, canon(unescape(u)))] += 1
     resps = Counter()
-    for cells in fields('http.response', ['http.response.code']):
+    for cells in fields('http.response && tcp', ['http.response.code']):
         for c in cells[0] if cells else []:
             resps[int(c)] += 1
     return reqs, resps
@@ -500,6 +516,8 @@ def main(argv):
             captures)))
 
     per_suite = defaultdict(Counter)
+    per_capture = {}
+    rank = {'exact': 0, 'count-only': 1, 'differ': 2}
     lines, unlisted, listed = [], [], []
     used = set()
     for g in sorted(groups, key=lambda g: (g.capture, g.source)):
@@ -512,13 +530,10 @@ def main(argv):
             s['matched'] += stats[0]
             s['expected'] += stats[1]
             s['ours'] += stats[2]
+            extra = ' (%d of %d expected, pcapsift %d)' % stats
         else:
             s['rows held'] += stats[0]
             s['rows'] += stats[1]
-        extra = ''
-        if g.is_list:
-            extra = ' (%d of %d expected, pcapsift %d)' % stats
-        else:
             extra = ' (%d of %d rows hold)' % stats
         all_known = True
         for d in diffs:
@@ -531,12 +546,18 @@ def main(argv):
                 listed.append((g.capture, g.source, d, known[k]['reason']))
         if diffs and all_known:
             s['differ, all listed'] += 1
-        lines.append('%s\t%s\t%s%s' % (g.capture, g.source, verdict, extra))
+        shown = verdict if not diffs or not all_known else 'differ (listed)'
+        old = per_capture.get(g.capture)
+        key = (rank[verdict], diffs and all_known)
+        if old is None or key > old[0]:
+            per_capture[g.capture] = (key, shown)
+        lines.append('%s\t%s\t%s%s' % (g.capture, g.source, shown, extra))
         if verbose:
             for d in diffs:
                 lines.append('\t\t%s' % d)
-    out = ['# per group: capture, source, verdict'] + lines + ['']
-    out.append('# totals per suite')
+    out = ['# per group (capture, source): verdict'] + lines + ['']
+    totals = ['# totals per suite (groups = capture + expected-output '
+              'source)']
     for suite in sorted(per_suite):
         s = per_suite[suite]
         t = '%s: %d groups: exact %d, count-only %d, differ %d' % (
@@ -550,10 +571,15 @@ def main(argv):
         if s['rows']:
             t += '; constraint rows holding: %d of %d' % (s['rows held'],
                                                           s['rows'])
-        out.append(t)
-    out.append('')
-    out.append('# differences not listed in %s: %d' % (
-        os.path.basename(known_path), len(unlisted)))
+        totals.append(t)
+    pc = Counter(v[1] for v in per_capture.values())
+    totals.append('captures: %d: %s' % (len(per_capture), ', '.join(
+        '%s %d' % (k, pc[k]) for k in ('exact', 'count-only',
+                                        'differ (listed)', 'differ'))))
+    out += totals + ['']
+    head = '# differences not listed in %s: %d' % (
+        os.path.basename(known_path), len(unlisted))
+    out.append(head)
     out += ['%s\t%s\t%s' % d for d in unlisted]
     out.append('')
     out.append('# listed differences that occurred: %d' % len(listed))
@@ -572,9 +598,20 @@ def main(argv):
     if report:
         with open(report, 'w') as f:
             f.write(text)
-        # Standard output: the summary and what fails.
-        summary = out[out.index('# totals per suite'):]
-        sys.stdout.write('\n'.join(summary) + '\n')
+        # Standard output: the totals and what fails, at most 5 lines a
+        # group; the whole list is in the report.
+        brief = totals + ['', head]
+        per_group = Counter()
+        for c, src, d in unlisted:
+            per_group[(c, src)] += 1
+            if per_group[(c, src)] <= 5:
+                brief.append('%s\t%s\t%s' % (c, src, d))
+        for (c, src), n in sorted(per_group.items()):
+            if n > 5:
+                brief.append('%s\t%s\t... %d more' % (c, src, n - 5))
+        brief.append('# listed differences that occurred: %d; stale: %d '
+                      '(see %s)' % (len(listed), len(stale), report))
+        sys.stdout.write('\n'.join(brief) + '\n')
     else:
         sys.stdout.write(text)
     for c, p in problems:

@@ -389,6 +389,25 @@ START_TEST(other_protocol_on_clean_start)
 }
 END_TEST
 
+START_TEST(odd_lines_real_servers_answer)
+{
+    /* A malformed first request line still gets its answer (Zeek's
+     * methods.pcap); "GET HTTP/1.1" lacks only its target; a lower-case
+     * status line; Content-Length with many leading zeros. */
+    const struct step s[] = {
+        {'C', "GET / HTTP/1.\r\n\r\n", 0, NULL},
+        {'S', "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", 0,
+         NULL},
+        {'C', "GET HTTP/1.1\r\n\r\n", 0, NULL},
+        {'S', "http/1.1 200 OK\r\nContent-Length: "
+              "0000000000000000000000000002\r\n\r\nhi", 0, NULL},
+    };
+    expect(s, N(s), false,
+           "[0 - -> 400/11 w0 b0 d0 no_request]"
+           "[1 GET /11 b0 -> 200/11 w2 b2 d2 #683af69a bad_header resync]");
+}
+END_TEST
+
 START_TEST(gap_inside_body_stays_in_step)
 {
     const struct step s[] = {
@@ -559,6 +578,7 @@ static Suite *http_suite(void)
     tcase_add_test(t, websocket_upgrade);
     tcase_add_test(t, tls_is_not_http);
     tcase_add_test(t, other_protocol_on_clean_start);
+    tcase_add_test(t, odd_lines_real_servers_answer);
     tcase_add_test(t, gap_inside_body_stays_in_step);
     tcase_add_test(t, gap_over_message_start_resyncs);
     tcase_add_test(t, lost_request_is_not_paired);
