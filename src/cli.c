@@ -70,6 +70,10 @@ static void usage(FILE *out)
             "deflate...)\n"
             "  --host RE, --url RE, --method M[,M], --status LO[-HI]\n"
             "                     http: keep matching transactions only\n"
+            "  --progress, --no-progress\n"
+            "                     progress on standard error (default: when "
+            "it is a\n"
+            "                     terminal and a FILE is over 64 MiB)\n"
             "  --strict           exit 4 when any anomaly was seen\n"
             "  -q, --quiet        no warnings on standard error\n"
             "  -h, --help         this text\n"
@@ -148,7 +152,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
 {
     enum { OPT_STRICT = 256, OPT_EVENTS, OPT_CONN, OPT_DIR, OPT_BODIES,
            OPT_NO_BODIES, OPT_MAX_BODY, OPT_HOST, OPT_URL, OPT_METHOD,
-           OPT_STATUS, OPT_DECODE };
+           OPT_STATUS, OPT_DECODE, OPT_PROGRESS,
+           OPT_NO_PROGRESS };
     static const struct option longs[] = {
         {"format", required_argument, NULL, 'F'},
         {"output", required_argument, NULL, 'o'},
@@ -165,6 +170,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         {"method", required_argument, NULL, OPT_METHOD},
         {"status", required_argument, NULL, OPT_STATUS},
         {"decode", no_argument, NULL, OPT_DECODE},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -192,6 +199,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         case OPT_METHOD: o->methods = optarg; break;
         case OPT_STATUS: o->status = optarg; break;
         case OPT_DECODE: o->decode = true; break;
+        case OPT_PROGRESS: o->progress = 1; break;
+        case OPT_NO_PROGRESS: o->progress = 0; break;
         case 'h': usage(stdout); return -1;
         case 'V': printf("pcapsift %s\n", SIFT_VERSION); return -1;
         default:
@@ -273,6 +282,7 @@ int main(int argc, char **argv)
     struct cli_options o;
     memset(&o, 0, sizeof o);
     o.bodies = -1;
+    o.progress = -1;
     /* Options may come before or after the command and the files. */
     const char **positional = calloc((size_t)argc + 1, sizeof *positional);
     if (positional == NULL)

@@ -29,6 +29,7 @@ struct cli_options {
     int bodies;            /* --bodies 1, --no-bodies 0, not given -1 */
     uint64_t max_body;     /* --max-body, 0 when not given */
     bool decode;           /* --decode: content-decode without bodies */
+    int progress;          /* --progress 1, --no-progress 0, auto -1 */
     const char *host_re, *url_re, *methods, *status; /* http filters */
     const struct sift_analyzer_options *analyzer; /* NULL: defaults */
     const char **files; /* "-" when none was given */

@@ -4,6 +4,54 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Progress on standard error: asked for, or automatic when it is a
+ * terminal and the file is large. The share is of the decompressed input
+ * for plain files; compressed and piped inputs show bytes only. */
+struct progress {
+    bool on;
+    uint64_t size; /* 0: unknown */
+    struct timespec last;
+};
+
+static void progress_start(struct progress *pg, const char *path,
+                           const struct cli_options *o)
+{
+    struct stat st;
+    memset(pg, 0, sizeof pg[0]);
+    bool regular = strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+                   S_ISREG(st.st_mode);
+    pg->size = regular ? (uint64_t)st.st_size : 0;
+    pg->on = o->progress == 1 ||
+             (o->progress == -1 && !o->quiet && isatty(STDERR_FILENO) &&
+              pg->size > (64u << 20));
+    clock_gettime(CLOCK_MONOTONIC, &pg->last);
+}
+
+static void progress_show(struct progress *pg, const char *path,
+                          uint64_t offset, bool done)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double dt = (double)(now.tv_sec - pg->last.tv_sec) +
+                (double)(now.tv_nsec - pg->last.tv_nsec) / 1e9;
+    if (!done && dt < 0.5)
+        return;
+    pg->last = now;
+    if (pg->size > 0 && offset <= pg->size)
+        fprintf(stderr, "\rpcapsift: %s: %3u%% (%llu of %llu MB)", path,
+                (unsigned)(offset * 100 / pg->size),
+                (unsigned long long)(offset >> 20),
+                (unsigned long long)(pg->size >> 20));
+    else
+        fprintf(stderr, "\rpcapsift: %s: %llu MB", path,
+                (unsigned long long)(offset >> 20));
+    if (done)
+        fputc('\n', stderr);
+}
 
 static void report_fatal(const struct cli_options *o,
                          const struct sift_error *err)
@@ -38,11 +86,19 @@ void cli_run_capture(const char *path, const struct cli_options *o,
         return;
     }
     struct sift_record rec;
+    struct progress pg;
+    progress_start(&pg, path, o);
+    uint64_t last_offset = 0;
     int rc;
     while ((rc = sift_reader_next(rd, &rec, &err)) == SIFT_OK) {
         run->records++;
         sift_analyzer_feed(an, &rec);
+        last_offset = rec.offset;
+        if (pg.on && (run->records & 4095) == 0)
+            progress_show(&pg, path, last_offset, false);
     }
+    if (pg.on)
+        progress_show(&pg, path, pg.size ? pg.size : last_offset, true);
     sift_analyzer_finish(an);
     run->tcp_connections = sift_analyzer_tcp_connections(an);
     if (rc < 0)

@@ -234,6 +234,12 @@ def test_http_default_and_formats(tmp):
     har = json.load(open(out))
     check("-o .har: HAR with bodies", p.returncode == 0 and all(
         "text" in e["response"]["content"] for e in har["log"]["entries"]))
+    p = run("http", "--progress", "-o", os.devnull, CAPTURE)
+    check("--progress: 100% on stderr", p.returncode == 0 and
+          b"100% (0 of 0 MB)" in p.stderr, p.stderr)
+    p = run("http", "-o", os.devnull, CAPTURE)
+    check("no progress when stderr is not a terminal", p.stderr == b"",
+          p.stderr)
 
 
 def main():
