@@ -197,14 +197,20 @@ static void end_message(struct http_stream *s, uint32_t flags, int64_t ts,
     s->flags |= flags;
     uint32_t f = s->flags;
     s->flags = 0;
-    s->cb.end(s->cb.ctx, s, f, s->wire, ts);
+    /* Between messages a connection may idle for minutes: its buffer goes
+     * (thousands of idle keep-alive connections add up). */
+    free(s->buf);
+    s->buf = NULL;
+    s->cap = 0;
     reset_buf(s);
+    /* The state first: the callback may act on it (a peer's switch). */
     switch (after) {
     case HTTP_AFTER_NEXT: s->state = HS_START; break;
-    case HTTP_AFTER_HOLD: s->state = HS_HOLD; break;
+    case HTTP_AFTER_HOLD: s->state = HS_HOLD; s->hold_ns = ts; break;
     case HTTP_AFTER_TUNNEL: s->state = HS_TUNNEL; break;
     case HTTP_AFTER_RAW: s->state = HS_RAW; break;
     }
+    s->cb.end(s->cb.ctx, s, f, s->wire, ts);
 }
 
 /* --- before a message: start lines, protocol sniffing, resync ---------- */
