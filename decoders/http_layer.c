@@ -34,7 +34,8 @@ struct http_conn {
     struct ws_stream *ws[2];
     uint32_t next_index;
     bool gap_since_pair[2];          /* a gap since the last pairing */
-    bool is_http, counted;
+    bool decided;  /* found to be HTTP, or another protocol */
+    bool counted;
     uint64_t ws_txn;
 };
 
@@ -175,7 +176,7 @@ static void count_http(struct http_conn *c)
 {
     if (!c->counted) {
         c->counted = true;
-        c->is_http = true;
+        c->decided = true;
         c->layer->stats.http_connections++;
     }
 }
@@ -419,11 +420,11 @@ static void on_protocol(void *ctx, struct http_stream *s, enum http_proto p)
 {
     struct http_conn *c = ctx;
     struct sift_http_stats *st = &c->layer->stats;
-    if (c->is_http)
+    if (c->decided)
         return;
     /* One side is not HTTP: neither is the other. */
     http_stream_ignore(c->stream[!dir_of(s)]);
-    c->is_http = true; /* counted once */
+    c->decided = true; /* counted once */
     switch (p) {
     case HTTP_PROTO_TLS: st->tls_connections++; break;
     case HTTP_PROTO_SSH: st->ssh_connections++; break;

@@ -39,4 +39,9 @@ int har_writer_finish(struct har_writer *w);
 
 void har_writer_free(struct har_writer *w);
 
+/* The request's absolute URL as HAR gives it (Host header or the server's
+ * address, percent-encoded where RFC 3986 wants it); every output and the
+ * --url filter use this one. */
+void har_put_url(FILE *out, const struct sift_http_transaction *t);
+
 #endif

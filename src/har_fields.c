@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "har.h"
 #include "har_internal.h"
 #include "utf8.h"
 
@@ -241,16 +242,12 @@ static void put_authority(FILE *out, const struct sift_http_transaction *t)
         fprintf(out, ":%u", (unsigned)c->server_port);
 }
 
-void har_write_url(struct jsonw *w, const char *key,
-                   const struct sift_http_transaction *t)
+void har_put_url(FILE *out, const struct sift_http_transaction *t)
 {
     const struct sift_http_message *rq = &t->request;
     const char *tg = rq->present && rq->target != NULL ? rq->target : "";
     size_t n = rq->present && rq->target != NULL ? rq->target_len : 0;
     size_t k = scheme_len(tg, n);
-    FILE *out = w->out;
-    lead(w, key);
-    fputc('"', out);
     if (k > 0) { /* absolute form (to a proxy): scheme, authority, rest */
         size_t end = k;
         while (end < n && tg[end] != '/' && tg[end] != '?' && tg[end] != '#')
@@ -268,7 +265,15 @@ void har_write_url(struct jsonw *w, const char *key,
             fputc('/', out); /* asterisk form, or junk: still a path */
         put_uri(out, tg, n, URI_REST);
     }
-    fputc('"', out);
+}
+
+void har_write_url(struct jsonw *w, const char *key,
+                   const struct sift_http_transaction *t)
+{
+    lead(w, key);
+    fputc('"', w->out);
+    har_put_url(w->out, t); /* percent-encoded: nothing to escape */
+    fputc('"', w->out);
 }
 
 /* ---- query strings and form bodies ---- */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "har.h"
 #include "timefmt.h"
 #include "utf8.h"
 
@@ -199,33 +200,20 @@ size_t http_host_of(const struct sift_http_transaction *t, char *buf,
 size_t http_url_of(const struct sift_http_transaction *t, char *buf,
                    size_t cap)
 {
-    const struct sift_http_message *r = &t->request;
-    if (!r->present) {
-        buf[0] = '\0';
+    buf[0] = '\0';
+    if (!t->request.present)
         return 0;
-    }
-    /* An absolute target (to a proxy) is the URL already. */
-    if (r->target_len > 7 && (strncasecmp(r->target, "http://", 7) == 0 ||
-                              strncasecmp(r->target, "https://", 8) == 0)) {
-        size_t n = r->target_len < cap - 1 ? r->target_len : cap - 1;
-        memcpy(buf, r->target, n);
-        buf[n] = '\0';
-        return n;
-    }
-    char host[512];
-    if (r->method_len == 7 && memcmp(r->method, "CONNECT", 7) == 0) {
-        /* authority-form (RFC 9112 §3.2.3): the target is host:port. */
-        int n = snprintf(buf, cap, "http://%.*s",
-                         r->target_len > 4096 ? 4096 : (int)r->target_len,
-                         r->target);
-        return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
-    }
-    http_host_of(t, host, sizeof host);
-    bool path = r->target_len > 0 && r->target[0] == '/';
-    int n = snprintf(buf, cap, "http://%s%s%.*s", host, path ? "" : "/",
-                     r->target_len > 65536 ? 65536 : (int)r->target_len,
-                     r->target);
-    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    /* One byte kept back: a full stream writes no NUL of its own. */
+    FILE *mem = fmemopen(buf, cap - 1, "w");
+    if (mem == NULL)
+        return 0;
+    setvbuf(mem, NULL, _IONBF, 0);
+    har_put_url(mem, t);
+    long n = ftell(mem);
+    fclose(mem);
+    size_t len = n > 0 && (size_t)n < cap ? (size_t)n : 0;
+    buf[len] = '\0';
+    return len;
 }
 
 /* --- CSV (RFC 4180) --------------------------------------------------- */

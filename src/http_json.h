@@ -26,7 +26,8 @@ void http_csv_row(FILE *fp, const struct sift_http_transaction *t,
 /* The Host header's value, or the server's address and port. */
 size_t http_host_of(const struct sift_http_transaction *t, char *buf,
                     size_t cap);
-/* The absolute URL of the request ("http://" host target), capped. */
+/* The absolute URL of the request, as in HAR (har_put_url), capped; ""
+ * without a request. */
 size_t http_url_of(const struct sift_http_transaction *t, char *buf,
                    size_t cap);
 

@@ -225,6 +225,53 @@ def test_output_to_a_fifo_writes_in_place(tmp):
           not any(n.startswith("out.fifo.tmp") for n in os.listdir(tmp)))
 
 
+def http_pcap(path, request, response):
+    """A classic pcap of one TCP connection 10.0.0.1:40000 -> 10.0.0.2:80:
+    handshake, the request, the response, FINs (checksums left zero)."""
+    import struct
+
+    def seg(src, dst, sport, dport, seq, ack, flags, data=b""):
+        tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4,
+                          flags, 65535, 0, 0) + data
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0, 64,
+                         6, 0, bytes(src), bytes(dst))
+        return b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip + tcp
+
+    c, s_ = [10, 0, 0, 1], [10, 0, 0, 2]
+    pkts = [seg(c, s_, 40000, 80, 100, 0, 0x02),
+            seg(s_, c, 80, 40000, 500, 101, 0x12),
+            seg(c, s_, 40000, 80, 101, 501, 0x10),
+            seg(c, s_, 40000, 80, 101, 501, 0x18, request),
+            seg(s_, c, 80, 40000, 501, 101 + len(request), 0x18, response),
+            seg(c, s_, 40000, 80, 101 + len(request), 501 + len(response),
+                0x11),
+            seg(s_, c, 80, 40000, 501 + len(response),
+                102 + len(request), 0x11)]
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for i, p in enumerate(pkts):
+            f.write(struct.pack("<IIII", 1700000000, i * 1000, len(p),
+                                len(p)) + p)
+
+
+def test_one_url_in_every_format(tmp):
+    """No Host header and a target with bytes a URI must encode: text, CSV,
+    JSON filter and HAR give the same URL."""
+    cap = os.path.join(tmp, "nohost.pcap")
+    http_pcap(cap, b"GET /a b\xc3\xa9?q=1 HTTP/1.1\r\n\r\n",
+              b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    want = "http://10.0.0.2/a%20b%C3%A9?q=1"
+    har = json.loads(run("http", "-F", "har", cap).stdout)
+    check("HAR url: no Host, encoded", har["log"]["entries"][0]["request"]
+          ["url"] == want, har["log"]["entries"][0]["request"]["url"])
+    text = run("http", "-F", "text", cap).stdout.decode()
+    check("text url is HAR's", want in text, text)
+    csv_out = run("http", "-F", "csv", cap).stdout.decode()
+    check("CSV url is HAR's", ("," + want + ",") in csv_out, csv_out)
+    p = run("http", "-F", "text", "--url", "%20b%C3%A9", cap)
+    check("--url matches that URL", want in p.stdout.decode(), p.stdout)
+
+
 def test_http_default_and_formats(tmp):
     p = run(CAPTURE)
     check("no command: http, JSON Lines", p.returncode == 0 and all(
@@ -246,6 +293,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_output_to_a_fifo_writes_in_place(tmp)
         test_http_default_and_formats(tmp)
+        test_one_url_in_every_format(tmp)
         test_output_file_format_from_extension(tmp)
         test_existing_output_keeps_mode_and_links(tmp)
         test_failed_output_leaves_nothing(tmp)
