@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the WebSocket decoder (decoders/websocket.c). Byte 0
+/* libFuzzer target: the WebSocket decoder (decoders/http/websocket.c). Byte 0
  * picks the direction (bit 0), permessage-deflate (bit 1), no context
  * takeover (bit 2), the payload cap (bits 3-5), gaps (bit 6) and whether a
  * Sec-WebSocket-Extensions value comes first (bit 7: byte 2 gives its
