@@ -72,6 +72,7 @@ const char *sift_layer_name(enum sift_layer layer)
     case SIFT_LAYER_TCP: return "tcp";
     case SIFT_LAYER_HTTP: return "http";
     case SIFT_LAYER_OUTPUT: return "output";
+    case SIFT_LAYER_TLS: return "tls";
     }
     return "unknown";
 }

@@ -353,7 +353,9 @@ static int pcapng_next(struct sift_reader *r, struct sift_record *rec,
         struct pcapng_block b = {type, len, off, st->big_endian,
                                  block_body(p, len, off)};
         report_block(r, type, off, len);
-        rc = st->skipping ? SIFT_END : dispatch(r, &b, rec);
+        bool packet = type == BT_EPB || type == BT_SPB || type == BT_PB;
+        rc = st->skipping || (r->secrets_only && packet) ? SIFT_END
+                                                          : dispatch(r, &b, rec);
         sift_source_consume(r->src, span);
         if (rc == SIFT_OK)
             return SIFT_OK;

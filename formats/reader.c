@@ -174,6 +174,18 @@ int sift_reader_next(struct sift_reader *r, struct sift_record *rec,
     return rc;
 }
 
+int sift_reader_scan_secrets(struct sift_reader *r, struct sift_error *err)
+{
+    if (r->fmt->format != SIFT_FORMAT_PCAPNG)
+        return SIFT_END; /* classic pcap has no place for secrets */
+    r->secrets_only = true;
+    struct sift_record rec;
+    int rc;
+    while ((rc = sift_reader_next(r, &rec, err)) == SIFT_OK)
+        ;
+    return rc;
+}
+
 void sift_reader_close(struct sift_reader *r)
 {
     if (r == NULL)

@@ -32,6 +32,7 @@ struct sift_reader {
     struct sift_reader_callbacks cb;
     uint64_t records;       /* records delivered so far */
     bool finished;          /* a fatal error or the end was met */
+    bool secrets_only;      /* packet blocks are passed over unread */
     void *state;            /* the format's own */
     struct reader_iface *ifaces; /* of the current section */
     size_t iface_count, iface_cap;

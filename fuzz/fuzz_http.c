@@ -83,10 +83,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                           : SIFT_TCP_FROM_CLIENT;
         ts += 1000;
         if (ctl & 2) {
-            http_layer_data(h, c, dir, NULL, (size_t)len * 7, ts);
+            http_layer_data(h, c, NULL, dir, NULL, (size_t)len * 7, ts);
         } else {
             size_t n = len < size - at ? len : size - at;
-            http_layer_data(h, c, dir, data + at, n, ts);
+            http_layer_data(h, c, NULL, dir, data + at, n, ts);
             at += n;
         }
         if (ctl & 4) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The pipeline of ARCHITECTURE.md: record -> link/IP decode -> fragment
- * reassembly -> the user's callbacks. Each stage is a plain call; nothing
- * is queued between them. */
+ * reassembly -> TCP -> TLS -> HTTP -> the user's callbacks. Each stage is
+ * a plain call; nothing is queued between them. */
 #include "pcapsift/analyzer.h"
 
 #include <stdio.h>
@@ -11,12 +11,21 @@
 #include "pcapsift/linktype.h"
 #include "http_layer.h"
 #include "tcp_table.h"
+#include "tls_layer.h"
+
+/* The type of a pcap-ng Decryption Secrets Block holding a TLS key log. */
+#define DSB_TLS_KEY_LOG 0x544c534bu
 
 struct sift_analyzer {
     struct sift_callbacks cb;
     struct sift_ipfrag *frag;
     struct tcp_table *tcp; /* NULL when nobody listens for TCP */
+    struct tls_layer *tls; /* NULL when nobody listens for TLS or HTTP */
     struct http_layer *http; /* NULL when nobody listens for HTTP */
+    struct sift_keylog *keylog;
+    bool own_keylog;
+    uint32_t secrets_blocks;
+    const struct sift_record *current; /* the record being fed, or NULL */
     uint8_t *unknown_warned; /* by interface (global id): warned already */
     size_t unknown_cap;
 };
@@ -57,38 +66,115 @@ static bool wants_http(const struct sift_callbacks *cb)
     return cb->on_http_transaction != NULL || cb->on_ws_message != NULL;
 }
 
+static bool wants_tls(const struct sift_callbacks *cb)
+{
+    return cb->on_tls_connection != NULL || wants_http(cb);
+}
+
 static bool wants_tcp(const struct sift_callbacks *cb)
 {
     return cb->on_tcp_event != NULL || cb->on_tcp_data != NULL ||
-           cb->on_tcp_end != NULL || wants_http(cb);
+           cb->on_tcp_end != NULL || wants_tls(cb);
 }
 
-/* With the HTTP layer on, TCP's callbacks come here first: HTTP reads the
- * bytes, then the user's own TCP callbacks see them. */
-static void tcp_event_to_http(void *ctx, const struct sift_tcp_event *e)
+/* With the TLS layer on, TCP's callbacks come here first: the user's own
+ * TCP callbacks see the bytes, then TLS (and through it HTTP) reads them. */
+static void tcp_event_to_tls(void *ctx, const struct sift_tcp_event *e)
 {
     struct sift_analyzer *a = ctx;
     if (a->cb.on_tcp_event != NULL)
         a->cb.on_tcp_event(a->cb.ctx, e);
-    http_layer_event(a->http, e);
+    tls_layer_event(a->tls, e);
 }
 
-static void tcp_data_to_http(void *ctx, const struct sift_tcp_conn *c,
-                             enum sift_tcp_dir dir, const uint8_t *data,
-                             size_t len, uint64_t offset, int64_t ts_ns)
+static void tcp_data_to_tls(void *ctx, const struct sift_tcp_conn *c,
+                            enum sift_tcp_dir dir, const uint8_t *data,
+                            size_t len, uint64_t offset, int64_t ts_ns)
 {
     struct sift_analyzer *a = ctx;
     if (a->cb.on_tcp_data != NULL)
         a->cb.on_tcp_data(a->cb.ctx, c, dir, data, len, offset, ts_ns);
-    http_layer_data(a->http, c, dir, data, len, ts_ns);
+    tls_layer_data(a->tls, c, dir, data, len, ts_ns);
 }
 
-static void tcp_end_to_http(void *ctx, const struct sift_tcp_conn *c)
+static void tcp_end_to_tls(void *ctx, const struct sift_tcp_conn *c)
 {
     struct sift_analyzer *a = ctx;
-    http_layer_end(a->http, c);
+    tls_layer_end(a->tls, c);
     if (a->cb.on_tcp_end != NULL)
         a->cb.on_tcp_end(a->cb.ctx, c);
+}
+
+/* What the TLS layer hands on (cleartext TCP bytes, or plaintext) goes to
+ * HTTP, when HTTP runs. */
+static void app_data(void *ctx, const struct sift_tcp_conn *c,
+                     const struct sift_tls_info *tls, enum sift_tcp_dir dir,
+                     const uint8_t *data, size_t len, int64_t ts)
+{
+    struct sift_analyzer *a = ctx;
+    if (a->http != NULL)
+        http_layer_data(a->http, c, tls, dir, data, len, ts);
+}
+
+static void app_close(void *ctx, const struct sift_tcp_event *e)
+{
+    struct sift_analyzer *a = ctx;
+    if (a->http != NULL)
+        http_layer_event(a->http, e);
+}
+
+static void app_end(void *ctx, const struct sift_tcp_conn *c)
+{
+    struct sift_analyzer *a = ctx;
+    if (a->http != NULL)
+        http_layer_end(a->http, c);
+}
+
+/* TLS warnings carry the record being analyzed when they arise. */
+static void tls_warning(void *ctx, const struct sift_warning *w)
+{
+    struct sift_analyzer *a = ctx;
+    if (a->cb.on_warning == NULL)
+        return;
+    struct sift_warning located = *w;
+    if (located.record == 0 && a->current != NULL) {
+        located.record = a->current->number;
+        located.offset = a->current->offset;
+    }
+    a->cb.on_warning(a->cb.warning_ctx != NULL ? a->cb.warning_ctx
+                                               : a->cb.ctx, &located);
+}
+
+static void tls_connection(void *ctx, const struct sift_tls_info *t)
+{
+    struct sift_analyzer *a = ctx;
+    if (a->cb.on_tls_connection != NULL)
+        a->cb.on_tls_connection(a->cb.ctx, t);
+}
+
+static bool start_app_layers(struct sift_analyzer *a,
+                             const struct sift_analyzer_options *opt,
+                             void *wctx)
+{
+    if (wants_http(&a->cb)) {
+        struct http_layer_cb hcb = {a->cb.ctx, a->cb.on_http_transaction,
+                                    a->cb.on_ws_message};
+        a->http = http_layer_new(opt != NULL ? &opt->http : NULL, &hcb);
+        if (a->http == NULL)
+            return false;
+    }
+    a->keylog = opt != NULL ? opt->keylog : NULL;
+    if (a->keylog == NULL) {
+        a->keylog = sift_keylog_new(NULL);
+        a->own_keylog = true;
+        if (a->keylog == NULL)
+            return false;
+    }
+    (void)wctx;
+    struct tls_layer_cb tcb = {a, app_data, app_close, app_end,
+                               tls_connection, tls_warning, a};
+    a->tls = tls_layer_new(opt != NULL ? &opt->tls : NULL, a->keylog, &tcb);
+    return a->tls != NULL;
 }
 
 static struct tcp_table *start_tcp(struct sift_analyzer *a,
@@ -98,15 +184,11 @@ static struct tcp_table *start_tcp(struct sift_analyzer *a,
     struct tcp_callbacks tcb = {a->cb.ctx, a->cb.on_tcp_event,
                                 a->cb.on_tcp_data, a->cb.on_tcp_end,
                                 a->cb.on_warning, wctx};
-    if (wants_http(&a->cb)) {
-        struct http_layer_cb hcb = {a->cb.ctx, a->cb.on_http_transaction,
-                                    a->cb.on_ws_message};
-        a->http = http_layer_new(opt != NULL ? &opt->http : NULL, &hcb);
-        if (a->http == NULL)
+    if (wants_tls(&a->cb)) {
+        if (!start_app_layers(a, opt, wctx))
             return NULL;
-        tcb = (struct tcp_callbacks){a, tcp_event_to_http, tcp_data_to_http,
-                                     tcp_end_to_http, a->cb.on_warning,
-                                     wctx};
+        tcb = (struct tcp_callbacks){a, tcp_event_to_tls, tcp_data_to_tls,
+                                     tcp_end_to_tls, a->cb.on_warning, wctx};
     }
     const struct sift_tcp_limits *lim =
         opt != NULL && opt->tcp.max_connections != 0 ? &opt->tcp : NULL;
@@ -151,9 +233,11 @@ void sift_analyzer_feed(struct sift_analyzer *a, const struct sift_record *rec)
         out = &datagram;
     /* TCP first: the events a segment causes reach the callbacks before
      * the packet itself, so a packet listing can show them. */
+    a->current = rec;
     if (a->tcp != NULL && out->protocol == 6 && out->tcp.header_len != 0 &&
         !(out->flags & (SIFT_PKT_FRAGMENT | SIFT_PKT_MALFORMED)))
         tcp_table_packet(a->tcp, out);
+    a->current = NULL;
     if (a->cb.on_packet != NULL)
         a->cb.on_packet(a->cb.ctx, out);
 }
@@ -172,7 +256,10 @@ void sift_analyzer_free(struct sift_analyzer *a)
         return;
     sift_ipfrag_free(a->frag);
     tcp_table_free(a->tcp);
+    tls_layer_free(a->tls);
     http_layer_free(a->http);
+    if (a->own_keylog)
+        sift_keylog_free(a->keylog);
     free(a->unknown_warned);
     free(a);
 }
@@ -186,6 +273,25 @@ sift_analyzer_ipfrag_stats(const struct sift_analyzer *a)
 uint64_t sift_analyzer_tcp_connections(const struct sift_analyzer *a)
 {
     return a->tcp != NULL ? tcp_table_connections(a->tcp) : 0;
+}
+
+void sift_analyzer_add_secrets(struct sift_analyzer *a,
+                               const struct sift_secrets *s)
+{
+    if (a->keylog == NULL || s->type != DSB_TLS_KEY_LOG)
+        return;
+    char origin[64];
+    snprintf(origin, sizeof origin, "decryption secrets block %u (section "
+             "%u)", ++a->secrets_blocks, s->section);
+    void *wctx = a->cb.warning_ctx != NULL ? a->cb.warning_ctx : a->cb.ctx;
+    sift_keylog_add_text(a->keylog, (const char *)s->data, s->len, origin,
+                         a->cb.on_warning, wctx);
+}
+
+const struct sift_tls_stats *
+sift_analyzer_tls_stats(const struct sift_analyzer *a)
+{
+    return a->tls != NULL ? tls_layer_stats(a->tls) : NULL;
 }
 
 const struct sift_http_stats *

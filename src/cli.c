@@ -34,6 +34,8 @@ static const struct command commands[] = {
     {"follow", cli_follow, "the bytes of the connections --conn ID[,ID]",
      false},
     {"grep", cli_grep, "PATTERN: regular expression over TCP payloads", true},
+    {"keys", cli_keys, "TLS secrets in pcap-ng decryption secrets blocks",
+     false},
 };
 
 static void usage(FILE *out)
@@ -153,7 +155,7 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
     enum { OPT_STRICT = 256, OPT_EVENTS, OPT_CONN, OPT_DIR, OPT_BODIES,
            OPT_NO_BODIES, OPT_MAX_BODY, OPT_HOST, OPT_URL, OPT_METHOD,
            OPT_STATUS, OPT_DECODE, OPT_PROGRESS,
-           OPT_NO_PROGRESS };
+           OPT_NO_PROGRESS, OPT_KEYLOG, OPT_EXTRACT_KEYS };
     static const struct option longs[] = {
         {"format", required_argument, NULL, 'F'},
         {"output", required_argument, NULL, 'o'},
@@ -172,6 +174,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         {"decode", no_argument, NULL, OPT_DECODE},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"keylog", required_argument, NULL, OPT_KEYLOG},
+        {"extract-keys", required_argument, NULL, OPT_EXTRACT_KEYS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -201,6 +205,8 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         case OPT_DECODE: o->decode = true; break;
         case OPT_PROGRESS: o->progress = 1; break;
         case OPT_NO_PROGRESS: o->progress = 0; break;
+        case OPT_KEYLOG: o->keylog_files[o->keylog_count++] = optarg; break;
+        case OPT_EXTRACT_KEYS: o->extract_keys = optarg; break;
         case 'h': usage(stdout); return -1;
         case 'V': printf("pcapsift %s\n", SIFT_VERSION); return -1;
         default:
@@ -249,7 +255,14 @@ static int run(const struct cli_options *parsed, const char **positional,
     if (no_files && isatty(STDIN_FILENO))
         return usage_error("%s: no FILE given and standard input is a "
                            "terminal", cmd->name);
-    return cmd->run(&o);
+    if (strcmp(cmd->name, "keys") == 0 || strcmp(cmd->name, "info") == 0 ||
+        strcmp(cmd->name, "packets") == 0)
+        return cmd->run(&o); /* no decryption in these */
+    int rc = cli_keylog_prepare(&o);
+    if (rc == EXIT_DONE)
+        rc = cmd->run(&o);
+    cli_keylog_release(&o);
+    return rc;
 }
 
 /* A memory-mapped capture that shrinks under the reader raises SIGBUS on
@@ -283,10 +296,15 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.bodies = -1;
     o.progress = -1;
+    /* --keylog may be given any number of times: argc bounds it. */
+    o.keylog_files = calloc((size_t)argc + 1, sizeof *o.keylog_files);
     /* Options may come before or after the command and the files. */
     const char **positional = calloc((size_t)argc + 1, sizeof *positional);
-    if (positional == NULL)
+    if (positional == NULL || o.keylog_files == NULL) {
+        free(positional);
+        free(o.keylog_files);
         return EXIT_INPUT;
+    }
     int npos = 0;
     optind = 1;
     bool only_files = false; /* after "--" */
@@ -295,6 +313,7 @@ int main(int argc, char **argv)
             int rc = parse_options(argc, argv, &o);
             if (rc != EXIT_DONE) {
                 free(positional);
+                free(o.keylog_files);
                 return rc < 0 ? EXIT_DONE : rc;
             }
             only_files = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
@@ -304,5 +323,6 @@ int main(int argc, char **argv)
     }
     int rc = run(&o, positional, npos);
     free(positional);
+    free(o.keylog_files);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 struct sift_analyzer_options;
+struct sift_keylog;
 
 /* Exit statuses (CLI.md). */
 enum cli_exit {
@@ -31,6 +32,10 @@ struct cli_options {
     bool decode;           /* --decode: content-decode without bodies */
     int progress;          /* --progress 1, --no-progress 0, auto -1 */
     const char *host_re, *url_re, *methods, *status; /* http filters */
+    const char **keylog_files; /* --keylog FILE, in order */
+    int keylog_count;
+    struct sift_keylog *keylog; /* their secrets and SSLKEYLOGFILE's */
+    const char *extract_keys;   /* keys --extract-keys OUT */
     const struct sift_analyzer_options *analyzer; /* NULL: defaults */
     const char **files; /* "-" when none was given */
     int file_count;
@@ -53,6 +58,14 @@ int cli_follow(const struct cli_options *o);
 
 /* `pcapsift grep PATTERN`. */
 int cli_grep(const struct cli_options *o);
+
+/* `pcapsift keys`. */
+int cli_keys(const struct cli_options *o);
+
+/* Loads --keylog FILE... and SSLKEYLOGFILE into o->keylog; EXIT_INPUT
+ * (said) when a --keylog file cannot be read. */
+int cli_keylog_prepare(struct cli_options *o);
+void cli_keylog_release(struct cli_options *o);
 
 /* The format named by -F, or picked from -o's extension, or dflt. */
 const char *cli_pick_format(const struct cli_options *o, const char *dflt);

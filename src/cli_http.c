@@ -318,6 +318,7 @@ static int run_http(struct http_out *ho, const struct cli_options *o)
      * bodies are shown, or asked for with --decode. */
     aopt.http.decode = ho->bodies || o->decode;
     aopt.http.max_body = o->max_body;
+    aopt.keylog = o->keylog;
     struct cli_options ro = *o;
     ro.analyzer = &aopt;
     struct sift_callbacks cb = {0};

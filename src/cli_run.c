@@ -53,6 +53,60 @@ static void progress_show(struct progress *pg, const char *path,
         fputc('\n', stderr);
 }
 
+/* The reader's callbacks during the analysing pass. */
+struct read_ctx {
+    struct diag *diag;
+    struct sift_analyzer *an;
+    bool secrets_known; /* the pre-pass read every secret already */
+};
+
+static void on_secrets(void *ctx, const struct sift_secrets *s)
+{
+    struct read_ctx *r = ctx;
+    if (!r->secrets_known && r->an != NULL)
+        sift_analyzer_add_secrets(r->an, s);
+}
+
+static void reader_warning(void *ctx, const struct sift_warning *w)
+{
+    struct read_ctx *r = ctx;
+    diag_warning(r->diag, w);
+}
+
+static void prescan_secrets(void *ctx, const struct sift_secrets *s)
+{
+    struct read_ctx *r = ctx;
+    sift_analyzer_add_secrets(r->an, s);
+}
+
+/* A file that can be read twice (not standard input, not a FIFO) is first
+ * read for its Decryption Secrets Blocks alone, so that every secret is
+ * known before the first packet, wherever the blocks sit. On a pipe they
+ * are used from where they come. */
+static bool prescan(const char *path, struct read_ctx *r)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    struct sift_source_options so = {NULL, NULL}; /* the main pass warns */
+    struct sift_reader_callbacks rcb = {0};
+    rcb.ctx = r;
+    rcb.on_secrets = prescan_secrets;
+    struct sift_source *src = NULL;
+    struct sift_reader *rd = NULL;
+    bool ok = sift_source_open_path(path, &so, &src, NULL) == SIFT_OK &&
+              sift_reader_open(src, &rcb, &rd, NULL) == SIFT_OK &&
+              sift_reader_scan_secrets(rd, NULL) >= 0;
+    sift_reader_close(rd);
+    sift_source_close(src);
+    return ok;
+}
+
+static bool wants_secrets(const struct cli_options *o)
+{
+    return o->analyzer != NULL && o->analyzer->keylog != NULL;
+}
+
 static void report_fatal(const struct cli_options *o,
                          const struct sift_error *err)
 {
@@ -69,20 +123,29 @@ void cli_run_capture(const char *path, const struct cli_options *o,
     acb.on_warning = diag_warning;
     acb.warning_ctx = &run->diag;
     struct sift_source_options so = {diag_warning, &run->diag};
+    struct read_ctx rctx = {&run->diag, NULL, false};
     struct sift_reader_callbacks rcb = {0};
-    rcb.ctx = &run->diag;
-    rcb.on_warning = diag_warning;
+    rcb.ctx = &rctx;
+    rcb.on_warning = reader_warning;
+    rcb.on_secrets = on_secrets;
     struct sift_error err;
     sift_error_clear(&err);
     struct sift_source *src = NULL;
     struct sift_reader *rd = NULL;
     struct sift_analyzer *an = NULL;
+    if (sift_analyzer_new(&acb, o->analyzer, &an, &err) != SIFT_OK) {
+        report_fatal(o, &err);
+        return;
+    }
+    rctx.an = an;
+    if (wants_secrets(o))
+        rctx.secrets_known = prescan(path, &rctx);
     if (sift_source_open_path(path, &so, &src, &err) != SIFT_OK ||
-        sift_reader_open(src, &rcb, &rd, &err) != SIFT_OK ||
-        sift_analyzer_new(&acb, o->analyzer, &an, &err) != SIFT_OK) {
+        sift_reader_open(src, &rcb, &rd, &err) != SIFT_OK) {
         report_fatal(o, &err);
         sift_reader_close(rd);
         sift_source_close(src);
+        sift_analyzer_free(an);
         return;
     }
     struct sift_record rec;

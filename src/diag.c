@@ -19,7 +19,11 @@ void diag_warning(void *ctx, const struct sift_warning *w)
     d->total++;
     if (d->quiet || ++d->count[k] > DIAG_SHOWN_PER_KIND)
         return;
-    fprintf(stderr, "pcapsift: %s: offset %" PRIu64, d->file, w->offset);
+    fprintf(stderr, "pcapsift: %s", d->file);
+    /* Warnings about a key log or a connection's end have no place in
+     * the capture. */
+    if (w->layer != SIFT_LAYER_TLS || w->offset != 0 || w->record != 0)
+        fprintf(stderr, ": offset %" PRIu64, w->offset);
     if (w->record != 0)
         fprintf(stderr, ", packet %" PRIu64, w->record);
     fprintf(stderr, ": %s: %s\n", sift_warning_kind_name(w->kind),

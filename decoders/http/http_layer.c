@@ -27,6 +27,7 @@ struct http_conn {
     struct http_layer *layer;
     uint64_t conn_id;
     const struct sift_tcp_conn *conn;
+    const struct sift_tls_info *tls; /* NULL: cleartext */
     struct http_stream *stream[2];
     struct http_txn *first, *last;
     struct http_msg *reading[2];     /* message each stream is in */
@@ -135,6 +136,7 @@ static void emit(struct http_conn *c, struct http_txn *t)
     memset(&pub, 0, sizeof pub);
     pub.id = txn_id(h, t);
     pub.conn = c->conn;
+    pub.tls = c->tls;
     pub.index = t->index;
     pub.request = t->req.pub;
     pub.response = t->resp.pub;
@@ -490,13 +492,14 @@ static void conn_free(struct http_conn *c)
 }
 
 void http_layer_data(struct http_layer *h, const struct sift_tcp_conn *tc,
-                     enum sift_tcp_dir dir, const uint8_t *data, size_t len,
-                     int64_t ts)
+                     const struct sift_tls_info *tls, enum sift_tcp_dir dir,
+                     const uint8_t *data, size_t len, int64_t ts)
 {
     struct http_conn *c = conn_get(h, tc);
     if (c == NULL)
         return;
     c->conn = tc;
+    c->tls = tls;
     if (data == NULL) {
         c->gap_since_pair[dir] = true;
         http_stream_gap(c->stream[dir], len, ts);

@@ -18,9 +18,11 @@ struct http_layer;
 /* opt NULL: the defaults. NULL when out of memory. */
 struct http_layer *http_layer_new(const struct sift_http_options *opt,
                                   const struct http_layer_cb *cb);
+/* Application bytes of a connection (data NULL: a gap); tls is the TLS
+ * connection they were decrypted from, NULL for cleartext. */
 void http_layer_data(struct http_layer *h, const struct sift_tcp_conn *c,
-                     enum sift_tcp_dir dir, const uint8_t *data, size_t len,
-                     int64_t ts);
+                     const struct sift_tls_info *tls, enum sift_tcp_dir dir,
+                     const uint8_t *data, size_t len, int64_t ts);
 void http_layer_event(struct http_layer *h, const struct sift_tcp_event *e);
 void http_layer_end(struct http_layer *h, const struct sift_tcp_conn *c);
 const struct sift_http_stats *http_layer_stats(const struct http_layer *h);

@@ -9,9 +9,11 @@
 #include "pcapsift/error.h"
 #include "pcapsift/http.h"
 #include "pcapsift/ipfrag.h"
+#include "pcapsift/keylog.h"
 #include "pcapsift/packet.h"
 #include "pcapsift/reader.h"
 #include "pcapsift/tcp.h"
+#include "pcapsift/tls.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,6 +39,11 @@ struct sift_callbacks {
      * file ended); its counters are final. */
     void (*on_tcp_end)(void *ctx, const struct sift_tcp_conn *c);
 
+    /* TLS (pcapsift/tls.h): a TLS connection's description when it ends,
+     * before its on_tcp_end. The TLS layer runs when this or an HTTP
+     * callback is set: HTTP reads decrypted TLS as it reads cleartext. */
+    void (*on_tls_connection)(void *ctx, const struct sift_tls_info *t);
+
     /* HTTP (pcapsift/http.h); the HTTP layer runs only when one is set.
      * A transaction is delivered when its response ends (or, at the
      * latest, when its connection ends), oldest first on a connection. */
@@ -50,6 +57,11 @@ struct sift_analyzer_options {
     struct sift_tcp_limits tcp;       /* zeroes: the defaults */
     struct sift_http_options http;    /* zeroes: the defaults, no bodies,
                                          no decoding */
+    struct sift_tls_options tls;      /* zeroes: the defaults */
+    /* Secrets to decrypt TLS with (pcapsift/keylog.h); not owned, may be
+     * shared by several analyzers. NULL: the analyzer keeps its own, fed
+     * by sift_analyzer_add_secrets() only. */
+    struct sift_keylog *keylog;
 };
 
 struct sift_analyzer;
@@ -67,11 +79,21 @@ void sift_analyzer_finish(struct sift_analyzer *a);
 
 void sift_analyzer_free(struct sift_analyzer *a);
 
+/* A pcap-ng Decryption Secrets Block (the reader's on_secrets): a TLS key
+ * log (type 0x544c534b) goes into the analyzer's key log; other types are
+ * ignored. Secrets are used from the next record on. */
+void sift_analyzer_add_secrets(struct sift_analyzer *a,
+                               const struct sift_secrets *s);
+
 const struct sift_ipfrag_stats *
 sift_analyzer_ipfrag_stats(const struct sift_analyzer *a);
 
 /* TCP connections seen so far (ids run from 1 to this). */
 uint64_t sift_analyzer_tcp_connections(const struct sift_analyzer *a);
+
+/* What the TLS layer found so far; NULL when it does not run. */
+const struct sift_tls_stats *
+sift_analyzer_tls_stats(const struct sift_analyzer *a);
 
 /* What the HTTP layer found so far; NULL when it does not run. */
 const struct sift_http_stats *

@@ -37,6 +37,7 @@ enum sift_layer {
     SIFT_LAYER_TCP,
     SIFT_LAYER_HTTP,
     SIFT_LAYER_OUTPUT,
+    SIFT_LAYER_TLS,
 };
 
 /* Room for a long path and the reason. */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "pcapsift/tcp.h"
+#include "pcapsift/tls.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -99,6 +100,8 @@ struct sift_http_message {
 struct sift_http_transaction {
     uint64_t id;                      /* 1, 2, ... in order of emission */
     const struct sift_tcp_conn *conn;
+    const struct sift_tls_info *tls;  /* NULL: cleartext; else decrypted
+                                         from this TLS connection */
     uint32_t index;                   /* 0, 1, ... on its connection */
     struct sift_http_message request, response;
     const struct sift_http_message *interim; /* 1xx responses */

@@ -99,7 +99,8 @@ struct sift_interface_stats {
     struct sift_comments comments;
 };
 
-/* A pcap-ng Decryption Secrets Block (kept for later TLS work). */
+/* A pcap-ng Decryption Secrets Block (draft-ietf-opsawg-pcapng §4.7):
+ * TLS key logs (type 0x544c534b "TLSK") feed sift_analyzer_add_secrets. */
 struct sift_secrets {
     uint32_t section;
     uint32_t type;          /* e.g. 0x544c534b "TLSK" for a TLS key log */
@@ -163,6 +164,13 @@ int sift_reader_open(struct sift_source *src,
  * was delivered). Damaged records are skipped with a warning. */
 int sift_reader_next(struct sift_reader *r, struct sift_record *rec,
                      struct sift_error *err);
+
+/* Reads the rest of a freshly opened reader for its Decryption Secrets
+ * Blocks only (on_secrets, and on_block, are called; packet blocks are
+ * passed over unread), so that a capture's secrets are all known before
+ * its packets are analyzed, wherever the blocks sit. SIFT_END at the end
+ * (at once for classic pcap), or an error as sift_reader_next gives. */
+int sift_reader_scan_secrets(struct sift_reader *r, struct sift_error *err);
 
 void sift_reader_close(struct sift_reader *r);
 

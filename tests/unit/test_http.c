@@ -129,7 +129,7 @@ static void run(const struct step *steps, size_t nsteps, bool midstream,
                                     : SIFT_TCP_FROM_SERVER;
         int64_t ts = (int64_t)(i + 1) * 1000;
         if (s->kind == 'g' || s->kind == 'G') {
-            http_layer_data(h, &conn, dir, NULL, s->n, ts);
+            http_layer_data(h, &conn, NULL, dir, NULL, s->n, ts);
         } else if (s->kind == 'f' || s->kind == 'F') {
             fin(h, dir);
         } else if (s->kind == 'E') {
@@ -140,13 +140,13 @@ static void run(const struct step *steps, size_t nsteps, bool midstream,
             const uint8_t *p = s->data ? (const uint8_t *)s->data : s->bin;
             size_t n = s->data ? strlen(s->data) : s->n;
             if (i == split_step) {
-                http_layer_data(h, &conn, dir, p, split_at, ts);
-                http_layer_data(h, &conn, dir, p + split_at, n - split_at, ts);
+                http_layer_data(h, &conn, NULL, dir, p, split_at, ts);
+                http_layer_data(h, &conn, NULL, dir, p + split_at, n - split_at, ts);
                 continue;
             }
             for (size_t at = 0; at < n;) {
                 size_t k = piece == 0 || n - at < piece ? n - at : piece;
-                http_layer_data(h, &conn, dir, p + at, k, ts);
+                http_layer_data(h, &conn, NULL, dir, p + at, k, ts);
                 at += k;
             }
         }

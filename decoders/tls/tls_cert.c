@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/* Server certificate summaries (RFC 5280 §4.1): the DER is parsed by
+ * libcrypto (d2i_X509), whose ASN.1 decoder is fuzzed and maintained far
+ * beyond what one would write here; this file only picks out the fields a
+ * report shows, with bounded lengths. */
+#include "tls_cert.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+/* Names longer than this are cut: a report line, not an archive. */
+#define MAX_NAME 1024
+
+static char *dup_text(const char *p, size_t n)
+{
+    char *s = malloc(n + 1);
+    if (s == NULL)
+        return NULL;
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+static char *name_text(const X509_NAME *name)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    if (b == NULL)
+        return dup_text("", 0);
+    /* RFC 2253 order and escaping; UTF-8 kept as UTF-8. */
+    X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+    char *p;
+    long n = BIO_get_mem_data(b, &p);
+    char *s = dup_text(p, n > 0 ? (size_t)(n < MAX_NAME ? n : MAX_NAME) : 0);
+    BIO_free(b);
+    return s;
+}
+
+static int64_t time_of(const ASN1_TIME *t)
+{
+    struct tm tm;
+    if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+        return 0;
+    return (int64_t)timegm(&tm);
+}
+
+/* DNS names of subjectAltName, comma-separated. */
+static char *san_text(X509 *x)
+{
+    GENERAL_NAMES *names = X509_get_ext_d2i(x, NID_subject_alt_name, NULL,
+                                            NULL);
+    char buf[MAX_NAME];
+    size_t o = 0;
+    for (int i = 0; names != NULL && i < sk_GENERAL_NAME_num(names); i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(names, i);
+        if (g->type != GEN_DNS)
+            continue;
+        const unsigned char *d = ASN1_STRING_get0_data(g->d.dNSName);
+        size_t n = (size_t)ASN1_STRING_length(g->d.dNSName);
+        if (o + n + 2 > sizeof buf)
+            break;
+        if (o > 0)
+            buf[o++] = ',';
+        for (size_t j = 0; j < n; j++) /* no control bytes in a report */
+            buf[o++] = d[j] >= 0x20 && d[j] != 0x7f ? (char)d[j] : '?';
+    }
+    GENERAL_NAMES_free(names);
+    return dup_text(buf, o);
+}
+
+bool tls_cert_summarize(const uint8_t *der, size_t len,
+                        struct tls_cert_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    unsigned int n = 0;
+    EVP_Digest(der, len, out->sha256, &n, EVP_sha256(), NULL);
+    const unsigned char *p = der;
+    X509 *x = len <= (size_t)INT32_MAX ? d2i_X509(NULL, &p, (long)len) : NULL;
+    if (x == NULL) {
+        out->subject = dup_text("", 0);
+        out->issuer = dup_text("", 0);
+        out->san = dup_text("", 0);
+        return false;
+    }
+    out->subject = name_text(X509_get_subject_name(x));
+    out->issuer = name_text(X509_get_issuer_name(x));
+    out->san = san_text(x);
+    out->not_before = time_of(X509_get0_notBefore(x));
+    out->not_after = time_of(X509_get0_notAfter(x));
+    X509_free(x);
+    return out->subject != NULL && out->issuer != NULL && out->san != NULL;
+}
+
+void tls_cert_summary_free(struct tls_cert_summary *s)
+{
+    free(s->subject);
+    free(s->issuer);
+    free(s->san);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* What a report shows of a server certificate (RFC 5280): subject, issuer,
+ * validity, DNS names and SHA-256 fingerprint, read by libcrypto's DER
+ * parser from the bytes of a Certificate message. */
+#ifndef SIFT_TLS_CERT_H
+#define SIFT_TLS_CERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tls_cert_summary {
+    char *subject, *issuer, *san; /* malloc'd, NUL-terminated */
+    int64_t not_before, not_after;
+    uint8_t sha256[32];
+};
+
+/* False when the bytes are not a certificate libcrypto can parse (the
+ * fingerprint is still filled, the names are then empty strings). */
+bool tls_cert_summarize(const uint8_t *der, size_t len,
+                        struct tls_cert_summary *out);
+void tls_cert_summary_free(struct tls_cert_summary *s);
+
+#endif
