@@ -34,6 +34,8 @@ static const struct command commands[] = {
     {"follow", cli_follow, "the bytes of the connections --conn ID[,ID]",
      false},
     {"grep", cli_grep, "PATTERN: regular expression over TCP payloads", true},
+    {"tls", cli_tls, "one row per TLS connection: versions, cipher, SNI, "
+     "decryption", false},
     {"keys", cli_keys, "TLS secrets in pcap-ng decryption secrets blocks",
      false},
 };

@@ -59,6 +59,9 @@ int cli_follow(const struct cli_options *o);
 /* `pcapsift grep PATTERN`. */
 int cli_grep(const struct cli_options *o);
 
+/* `pcapsift tls`. */
+int cli_tls(const struct cli_options *o);
+
 /* `pcapsift keys`. */
 int cli_keys(const struct cli_options *o);
 

@@ -3,8 +3,9 @@
  * connection ends (so the output streams and memory stays flat): ids,
  * endpoints, times, packets and bytes each way, state, handshake RTT,
  * retransmissions, SYN retries, out-of-order segments, gaps, who closed or
- * reset it. -F text, csv (RFC 4180), jsonl, json; --events also prints
- * every TCP event as it happens. */
+ * reset it, and for TLS connections the server name and what came of
+ * decrypting them. -F text, csv (RFC 4180), jsonl, json; --events also
+ * prints every TCP event as it happens. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,13 +18,30 @@
 
 enum flows_format { FL_TEXT, FL_CSV, FL_JSONL, FL_JSON };
 
+/* The TLS side of the connection that is ending: its description comes
+ * just before its on_tcp_end. */
+struct flow_tls {
+    uint64_t conn;       /* 0: none */
+    char sni[256];
+    uint16_t version;
+    enum sift_tls_outcome outcome;
+};
+
 struct flows_out {
     FILE *fp;
     enum flows_format format;
     bool events;
     bool first;
     uint64_t id_base; /* ids continue over several files */
+    struct flow_tls tls;
 };
+
+/* The TLS description of c, or NULL when it was not TLS. */
+static const struct flow_tls *tls_of(const struct flows_out *o,
+                                     const struct sift_tcp_conn *c)
+{
+    return o->tls.conn == c->id ? &o->tls : NULL;
+}
 
 static void endpoint(char *buf, size_t cap, const struct sift_ip_addr *a,
                      uint16_t port)
@@ -50,7 +68,8 @@ static const char *ending(const struct sift_tcp_conn *c)
     return sift_tcp_event_name((enum sift_tcp_event_kind)c->end_reason);
 }
 
-static void text_row(FILE *fp, uint64_t id, const struct sift_tcp_conn *c)
+static void text_row(FILE *fp, uint64_t id, const struct sift_tcp_conn *c,
+                     const struct flow_tls *tls)
 {
     char a[64], b[64], t0[TIMEFMT_MAX], d[TIMEFMT_MAX], rtt[TIMEFMT_MAX];
     endpoint(a, sizeof a, &c->client, c->client_port);
@@ -67,13 +86,19 @@ static void text_row(FILE *fp, uint64_t id, const struct sift_tcp_conn *c)
             " bytes %" PRIu64 "/%" PRIu64 " rtt %s retrans %" PRIu64
             "/%" PRIu64 " ooo %" PRIu64 "/%" PRIu64 " gaps %" PRIu64
             "/%" PRIu64 " (%" PRIu64 "/%" PRIu64 " bytes) syn-retries %u"
-            " fin %s rst %s%s\n",
+            " fin %s rst %s%s",
             id, t0, a, b, d, ending(c), s[0].packets, s[1].packets,
             s[0].bytes, s[1].bytes, rtt, s[0].retransmissions,
             s[1].retransmissions, s[0].out_of_order, s[1].out_of_order,
             s[0].gaps, s[1].gaps, s[0].gap_bytes, s[1].gap_bytes,
             c->syn_retries, who(s[0].fin, s[1].fin), who(s[0].rst, s[1].rst),
             c->midstream ? " midstream" : "");
+    if (tls != NULL) {
+        const char *v = sift_tls_version_name(tls->version);
+        fprintf(fp, " tls %s%s%s %s", v ? v : "-", tls->sni[0] ? " sni=" : "",
+                tls->sni, sift_tls_outcome_name(tls->outcome));
+    }
+    fputc('\n', fp);
 }
 
 static const char *const csv_columns =
@@ -82,11 +107,30 @@ static const char *const csv_columns =
     "packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,stream_bytes_c2s,"
     "stream_bytes_s2c,retransmissions_c2s,retransmissions_s2c,"
     "out_of_order_c2s,out_of_order_s2c,gaps_c2s,gaps_s2c,gap_bytes_c2s,"
-    "gap_bytes_s2c,conflicts_c2s,conflicts_s2c,fin_by,rst_by";
+    "gap_bytes_s2c,conflicts_c2s,conflicts_s2c,fin_by,rst_by,tls_version,"
+    "tls_sni,tls_outcome";
 
-/* No field can hold a comma, quote or line break: addresses, numbers and
- * fixed words only, so no quoting is needed (RFC 4180 §2). */
-static void csv_row(FILE *fp, uint64_t id, const struct sift_tcp_conn *c)
+/* A server name may hold any byte the client sent: quoted (RFC 4180). */
+static void csv_text(FILE *fp, const char *s)
+{
+    fputc(',', fp);
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('"', fp);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', fp);
+        fputc(*s, fp);
+    }
+    fputc('"', fp);
+}
+
+/* Addresses, numbers and fixed words need no quoting (RFC 4180 §2); the
+ * server name is quoted when it must be. */
+static void csv_row(FILE *fp, uint64_t id, const struct sift_tcp_conn *c,
+                    const struct flow_tls *tls)
 {
     char a[46], b[46];
     const struct sift_tcp_side *s = c->side;
@@ -107,8 +151,12 @@ static void csv_row(FILE *fp, uint64_t id, const struct sift_tcp_conn *c)
         {s[0].gap_bytes, s[1].gap_bytes}, {s[0].conflicts, s[1].conflicts}};
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
         fprintf(fp, ",%" PRIu64 ",%" PRIu64, pairs[i][0], pairs[i][1]);
-    fprintf(fp, ",%s,%s\r\n", who(s[0].fin, s[1].fin),
-            who(s[0].rst, s[1].rst));
+    fprintf(fp, ",%s,%s", who(s[0].fin, s[1].fin), who(s[0].rst, s[1].rst));
+    const char *v = tls != NULL ? sift_tls_version_name(tls->version) : NULL;
+    csv_text(fp, v != NULL ? v : "");
+    csv_text(fp, tls != NULL ? tls->sni : "");
+    csv_text(fp, tls != NULL ? sift_tls_outcome_name(tls->outcome) : "");
+    fputs("\r\n", fp);
 }
 
 static void json_side(struct jsonw *w, const char *key,
@@ -129,7 +177,25 @@ static void json_side(struct jsonw *w, const char *key,
     jsonw_end(w);
 }
 
-static void json_row(FILE *fp, uint64_t id, const struct sift_tcp_conn *c)
+static void json_tls(struct jsonw *w, const struct flow_tls *tls)
+{
+    if (tls == NULL) {
+        jsonw_null(w, "tls");
+        return;
+    }
+    jsonw_object(w, "tls");
+    const char *v = sift_tls_version_name(tls->version);
+    if (v != NULL)
+        jsonw_str(w, "version", v);
+    else
+        jsonw_null(w, "version");
+    jsonw_str(w, "sni", tls->sni);
+    jsonw_str(w, "outcome", sift_tls_outcome_name(tls->outcome));
+    jsonw_end(w);
+}
+
+static void json_row(FILE *fp, uint64_t id, const struct sift_tcp_conn *c,
+                     const struct flow_tls *tls)
 {
     struct jsonw w;
     jsonw_init(&w, fp);
@@ -157,6 +223,7 @@ static void json_row(FILE *fp, uint64_t id, const struct sift_tcp_conn *c)
     jsonw_u64(&w, "syn_retries", c->syn_retries);
     json_side(&w, "client_to_server", &c->side[0]);
     json_side(&w, "server_to_client", &c->side[1]);
+    json_tls(&w, tls);
     jsonw_end(&w);
 }
 
@@ -164,20 +231,35 @@ static void on_end(void *ctx, const struct sift_tcp_conn *c)
 {
     struct flows_out *o = ctx;
     uint64_t id = o->id_base + c->id;
+    const struct flow_tls *tls = tls_of(o, c);
     switch (o->format) {
-    case FL_TEXT: text_row(o->fp, id, c); break;
-    case FL_CSV: csv_row(o->fp, id, c); break;
+    case FL_TEXT: text_row(o->fp, id, c, tls); break;
+    case FL_CSV: csv_row(o->fp, id, c, tls); break;
     case FL_JSON:
         if (!o->first)
             fputs(",\n", o->fp);
-        json_row(o->fp, id, c);
+        json_row(o->fp, id, c, tls);
         break;
     case FL_JSONL:
-        json_row(o->fp, id, c);
+        json_row(o->fp, id, c, tls);
         fputc('\n', o->fp);
         break;
     }
     o->first = false;
+    o->tls.conn = 0;
+}
+
+static void on_tls(void *ctx, const struct sift_tls_info *t)
+{
+    struct flows_out *o = ctx;
+    struct flow_tls *f = &o->tls;
+    f->conn = t->conn->id;
+    f->version = t->version;
+    f->outcome = t->outcome;
+    size_t n = strlen(t->sni);
+    n = n < sizeof f->sni - 1 ? n : sizeof f->sni - 1;
+    memcpy(f->sni, t->sni, n);
+    f->sni[n] = '\0';
 }
 
 static void on_event(void *ctx, const struct sift_tcp_event *e)
@@ -220,7 +302,7 @@ static bool parse_format(const char *fmt, enum flows_format *f)
 
 int cli_flows(const struct cli_options *o)
 {
-    struct flows_out fo = {NULL, FL_TEXT, o->events, true, 0};
+    struct flows_out fo = {NULL, FL_TEXT, o->events, true, 0, {0}};
     const char *fmt = cli_pick_format(o, "text");
     if (!parse_format(fmt, &fo.format) ||
         (o->events && fo.format != FL_TEXT)) {
@@ -239,10 +321,16 @@ int cli_flows(const struct cli_options *o)
     struct sift_callbacks cb = {0};
     cb.ctx = &fo;
     cb.on_tcp_end = on_end;
+    cb.on_tls_connection = on_tls;
     if (o->events)
         cb.on_tcp_event = on_event;
+    struct sift_analyzer_options aopt;
+    memset(&aopt, 0, sizeof aopt);
+    aopt.keylog = o->keylog;
+    struct cli_options ro = *o;
+    ro.analyzer = &aopt;
     struct run_totals totals;
-    cli_run_files(o, &cb, next_file, &totals);
+    cli_run_files(&ro, &cb, next_file, &totals);
     if (fo.format == FL_JSON)
         fputs(fo.first ? "]\n" : "\n]\n", fo.fp);
     if (!output_close(&out, true))

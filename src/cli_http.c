@@ -41,6 +41,7 @@ struct http_out {
     struct id_set kept_upgrades;
     uint64_t txn_base, conn_base, seen_this_file;
     bool anomaly;
+    uint64_t tls_total, tls_missed[SIFT_TLS_NOTHING_ENCRYPTED + 1];
 };
 
 static bool id_set_has(const struct id_set *s, uint64_t id)
@@ -258,6 +259,40 @@ static void on_ws_message(void *ctx, const struct sift_ws_message *m)
         fflush(o->fp);
 }
 
+static void on_tls(void *ctx, const struct sift_tls_info *t)
+{
+    struct http_out *o = ctx;
+    o->tls_total++;
+    if (t->outcome != SIFT_TLS_DECRYPTED)
+        o->tls_missed[t->outcome]++;
+    if (o->har != NULL)
+        har_writer_tls(o->har, t);
+}
+
+/* HTTPS that could not be read is said, not left silent. A connection
+ * that never got to encryption (a refused handshake) holds no HTTP. */
+static void say_undecrypted(const struct http_out *o)
+{
+    uint64_t missed = 0;
+    for (int i = 1; i < SIFT_TLS_NOTHING_ENCRYPTED; i++)
+        missed += o->tls_missed[i];
+    if (missed == 0)
+        return;
+    fprintf(stderr, "pcapsift: http: %" PRIu64 " of %" PRIu64 " TLS "
+            "connections not decrypted (", missed, o->tls_total);
+    bool first = true;
+    for (int i = 1; i < SIFT_TLS_NOTHING_ENCRYPTED; i++)
+        if (o->tls_missed[i] > 0) {
+            fprintf(stderr, "%s%s %" PRIu64, first ? "" : ", ",
+                    sift_tls_outcome_name((enum sift_tls_outcome)i),
+                    o->tls_missed[i]);
+            first = false;
+        }
+    fputs("); their HTTP is not in the output. Give the clients' key log "
+          "with --keylog FILE or SSLKEYLOGFILE; 'pcapsift tls' says more\n",
+          stderr);
+}
+
 /* Ids go on from one FILE to the next. */
 static void next_file(void *ctx, const struct capture_run *run)
 {
@@ -325,6 +360,7 @@ static int run_http(struct http_out *ho, const struct cli_options *o)
     cb.ctx = ho;
     cb.on_http_transaction = on_transaction;
     cb.on_ws_message = on_ws_message;
+    cb.on_tls_connection = on_tls;
     struct run_totals totals;
     cli_run_files(&ro, &cb, next_file, &totals);
     bool ok = true;
@@ -336,7 +372,10 @@ static int run_http(struct http_out *ho, const struct cli_options *o)
         if (!ok)
             fprintf(stderr, "pcapsift: http: the HAR could not be written\n");
     }
-    if (!output_close(&out, ok) || !ok)
+    bool closed = output_close(&out, ok);
+    if (!o->quiet)
+        say_undecrypted(ho); /* after the output, which it is about */
+    if (!closed || !ok)
         return EXIT_INPUT;
     return cli_exit_status(o, totals.complete, totals.warned || ho->anomaly);
 }

@@ -5,6 +5,7 @@
  * WebSocket messages in Chrome's "_webSocketMessages" form. */
 #include "har.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,8 +37,23 @@ struct har_ws_item {
     uint64_t offset, length;
 };
 
+/* A TLS connection the HAR has no entries for. */
+struct har_tls_item {
+    uint64_t conn;
+    uint16_t version, suite, server_port;
+    uint8_t outcome;
+    struct sift_ip_addr server;
+    char sni[64]; /* cut: a summary, not the record */
+};
+
+/* Undecrypted TLS connections listed one by one; more are counted. */
+#define HAR_TLS_LISTED 10000
+
 struct har_writer {
     FILE *out, *tmp;
+    struct har_tls_item *tls;
+    size_t tls_count, tls_cap;
+    uint64_t tls_total, tls_decrypted, tls_unlisted;
     bool bodies;
     char *creator_version;
     struct har_item *items;
@@ -340,6 +356,66 @@ static bool copy_ws(struct har_writer *w, uint64_t id)
     return true;
 }
 
+void har_writer_tls(struct har_writer *w, const struct sift_tls_info *t)
+{
+    w->tls_total++;
+    if (t->outcome == SIFT_TLS_DECRYPTED) {
+        w->tls_decrypted++;
+        return;
+    }
+    if (w->tls_count >= HAR_TLS_LISTED ||
+        !grow((void **)&w->tls, &w->tls_cap, w->tls_count, sizeof *w->tls)) {
+        w->tls_unlisted++;
+        return;
+    }
+    struct har_tls_item *it = &w->tls[w->tls_count++];
+    memset(it, 0, sizeof *it);
+    it->conn = t->conn->id;
+    it->version = t->version;
+    it->suite = t->cipher_suite;
+    it->outcome = (uint8_t)t->outcome;
+    it->server = t->conn->server;
+    it->server_port = t->conn->server_port;
+    size_t n = strlen(t->sni);
+    n = n < sizeof it->sni - 1 ? n : sizeof it->sni - 1;
+    memcpy(it->sni, t->sni, n);
+}
+
+/* log._tls: how many TLS connections there were, how many were
+ * decrypted, and which were not, with why. */
+static void write_tls_summary(struct har_writer *w, struct jsonw *jw)
+{
+    if (w->tls_total == 0)
+        return;
+    char addr[46], id[24];
+    jsonw_object(jw, "_tls");
+    jsonw_u64(jw, "connections", w->tls_total);
+    jsonw_u64(jw, "decrypted", w->tls_decrypted);
+    jsonw_array(jw, "undecrypted");
+    for (size_t i = 0; i < w->tls_count; i++) {
+        const struct har_tls_item *it = &w->tls[i];
+        jsonw_object(jw, NULL);
+        snprintf(id, sizeof id, "%" PRIu64, it->conn);
+        jsonw_str(jw, "connection", id);
+        jsonw_str(jw, "serverIPAddress", sift_ip_addr_text(&it->server, addr));
+        jsonw_u64(jw, "serverPort", it->server_port);
+        jsonw_str(jw, "sni", it->sni);
+        const char *v = sift_tls_version_name(it->version);
+        if (v != NULL)
+            jsonw_str(jw, "protocol", v);
+        const char *c = sift_tls_cipher_name(it->suite);
+        if (c != NULL)
+            jsonw_str(jw, "cipher", c);
+        jsonw_str(jw, "outcome",
+                  sift_tls_outcome_name((enum sift_tls_outcome)it->outcome));
+        jsonw_end(jw);
+    }
+    jsonw_end(jw);
+    if (w->tls_unlisted > 0)
+        jsonw_u64(jw, "unlisted", w->tls_unlisted);
+    jsonw_end(jw);
+}
+
 static bool write_log(struct har_writer *w)
 {
     struct jsonw jw;
@@ -364,6 +440,7 @@ static bool write_log(struct har_writer *w)
     if (w->count > 0)
         fputc('\n', w->out);
     jsonw_end(&jw); /* entries */
+    write_tls_summary(w, &jw);
     jsonw_end(&jw); /* log */
     jsonw_end(&jw);
     fputc('\n', w->out);
@@ -397,6 +474,7 @@ void har_writer_free(struct har_writer *w)
         fclose(w->tmp);
     free(w->items);
     free(w->ws);
+    free(w->tls);
     free(w->creator_version);
     har_scratch_free(&w->scratch);
     free(w);

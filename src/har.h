@@ -33,6 +33,10 @@ void har_writer_transaction(struct har_writer *w,
 void har_writer_ws_message(struct har_writer *w,
                            const struct sift_ws_message *m);
 
+/* A TLS connection at its end: those not decrypted are listed in the
+ * log's "_tls" summary (docs/har.md), so HTTPS a HAR lacks is not silent. */
+void har_writer_tls(struct har_writer *w, const struct sift_tls_info *t);
+
 /* Writes the whole HAR to out, once. 0 ok; -1 when anything failed on the
  * way (no memory for the index, temporary file or output I/O error). */
 int har_writer_finish(struct har_writer *w);

@@ -62,13 +62,24 @@ static uint64_t span(int64_t earlier, int64_t later)
 }
 
 struct timing {
-    uint64_t connect, send, wait, receive;
-    bool has_connect;
+    uint64_t connect, send, wait, receive, ssl;
+    bool has_connect, has_ssl;
 };
 
+/* The TLS handshake: the ClientHello to the last Finished. */
+static bool tls_time(const struct sift_tls_info *tls, uint64_t *ns)
+{
+    if (tls == NULL || !tls->client_hello || tls->handshake_done_ns == 0 ||
+        tls->handshake_done_ns < tls->client_hello_ns)
+        return false;
+    *ns = span(tls->client_hello_ns, tls->handshake_done_ns);
+    return true;
+}
+
 /* HAR requires send, wait and receive (0 for a message not captured);
- * connect is the handshake, charged to the connection's first request;
- * blocked, dns and ssl cannot be seen in a capture of HTTP/1.x. */
+ * connect is the TCP handshake and ssl the TLS one, charged to the
+ * connection's first request; as HAR 1.2 says, ssl is included in
+ * connect too. blocked and dns cannot be seen in a capture of HTTP. */
 static void timing_of(const struct sift_http_transaction *t, struct timing *tm)
 {
     const struct sift_http_message *rq = &t->request, *rs = &t->response;
@@ -81,6 +92,11 @@ static void timing_of(const struct sift_http_transaction *t, struct timing *tm)
         tm->receive = span(rs->first_ns, rs->last_ns);
     if (t->index == 0 && t->conn != NULL && t->conn->handshake_rtt_ns >= 0) {
         tm->connect = (uint64_t)t->conn->handshake_rtt_ns;
+        tm->has_connect = true;
+    }
+    if (t->index == 0 && tls_time(t->tls, &tm->ssl)) {
+        tm->has_ssl = true;
+        tm->connect = tm->has_connect ? tm->connect + tm->ssl : tm->ssl;
         tm->has_connect = true;
     }
 }
@@ -108,7 +124,10 @@ static void write_timings(struct jsonw *w, const struct timing *tm)
     har_json_ms(w, "send", tm->send);
     har_json_ms(w, "wait", tm->wait);
     har_json_ms(w, "receive", tm->receive);
-    jsonw_i64(w, "ssl", -1);
+    if (tm->has_ssl)
+        har_json_ms(w, "ssl", tm->ssl);
+    else
+        jsonw_i64(w, "ssl", -1);
     jsonw_end(w);
 }
 
@@ -352,6 +371,35 @@ static void write_connection(struct jsonw *w, const struct sift_tcp_conn *c)
     jsonw_u64(w, "_serverPort", c->server_port);
 }
 
+/* Playwright's "_securityDetails" (protocol, subjectName, issuer,
+ * validFrom, validTo in seconds), with the cipher suite and SNI too. */
+static void write_security(struct jsonw *w, const struct sift_tls_info *tls)
+{
+    if (tls == NULL)
+        return;
+    jsonw_object(w, "_securityDetails");
+    const char *v = sift_tls_version_name(tls->version);
+    if (v != NULL)
+        jsonw_str(w, "protocol", v);
+    const char *c = sift_tls_cipher_name(tls->cipher_suite);
+    if (c != NULL)
+        jsonw_str(w, "cipher", c);
+    const struct sift_tls_certificate *cert = &tls->cert;
+    if (cert->present) {
+        jsonw_str(w, "subjectName", cert->subject_cn[0] ? cert->subject_cn
+                                                         : cert->subject);
+        jsonw_str(w, "issuer", cert->issuer_cn[0] ? cert->issuer_cn
+                                                   : cert->issuer);
+        jsonw_i64(w, "validFrom", cert->not_before);
+        jsonw_i64(w, "validTo", cert->not_after);
+    }
+    if (tls->sni[0] != '\0')
+        jsonw_str(w, "_sni", tls->sni);
+    if (tls->alpn[0] != '\0')
+        jsonw_str(w, "_alpn", tls->alpn);
+    jsonw_end(w);
+}
+
 static void write_flags(struct jsonw *w, uint32_t flags)
 {
     if (flags == 0)
@@ -383,6 +431,7 @@ void har_entry_write(struct jsonw *w, const struct sift_http_transaction *t,
     jsonw_end(w);
     write_timings(w, &tm);
     write_connection(w, t->conn);
+    write_security(w, t->tls);
     jsonw_u64(w, "_transactionId", t->id);
     jsonw_u64(w, "_connectionIndex", t->index);
     write_flags(w, t->flags);

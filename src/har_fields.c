@@ -218,7 +218,8 @@ static size_t scheme_len(const char *s, size_t n)
     return 0;
 }
 
-/* The Host header, or the server's address and port (":80" left out). */
+/* The Host header, or the server's address and port (the scheme's
+ * default port, 80 or 443, left out). */
 static void put_authority(FILE *out, const struct sift_http_transaction *t)
 {
     const struct sift_http_header *h = har_header(&t->request, "host");
@@ -238,7 +239,7 @@ static void put_authority(FILE *out, const struct sift_http_transaction *t)
         fprintf(out, "[%s]", addr);
     else
         fputs(addr, out);
-    if (c->server_port != 80)
+    if (c->server_port != (t->tls != NULL ? 443 : 80))
         fprintf(out, ":%u", (unsigned)c->server_port);
 }
 
@@ -256,10 +257,10 @@ void har_put_url(FILE *out, const struct sift_http_transaction *t)
         put_uri(out, tg + k, end - k, URI_HOST);
         put_uri(out, tg + end, n - end, URI_REST);
     } else if (n > 0 && har_ieq(rq->method, rq->method_len, "CONNECT")) {
-        fputs("http://", out); /* authority form */
+        fputs(t->tls != NULL ? "https://" : "http://", out); /* authority */
         put_uri(out, tg, n, URI_HOST);
     } else {
-        fputs("http://", out);
+        fputs(t->tls != NULL ? "https://" : "http://", out);
         put_authority(out, t);
         if (n == 0 || tg[0] != '/')
             fputc('/', out); /* asterisk form, or junk: still a path */

@@ -11,6 +11,7 @@
 
 #include "har.h"
 #include "timefmt.h"
+#include "tls_json.h"
 #include "utf8.h"
 
 static void json_flags(struct jsonw *w, const char *key, uint32_t flags)
@@ -117,6 +118,7 @@ void http_json_transaction(struct jsonw *w,
         jsonw_i64(w, "connect_ns", c->handshake_rtt_ns);
     else
         jsonw_null(w, "connect_ns");
+    tls_json_summary(w, "tls", t->tls);
     json_message(w, "request", &t->request, true, bodies);
     json_message(w, "response", &t->response, false, bodies);
     if (t->interim_count > 0) {

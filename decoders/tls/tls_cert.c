@@ -41,6 +41,30 @@ static char *name_text(const X509_NAME *name)
     return s;
 }
 
+/* The last commonName of a name (the most specific), as UTF-8. */
+static char *cn_text(const X509_NAME *name)
+{
+    int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1), last = -1;
+    while (i >= 0) {
+        last = i;
+        i = X509_NAME_get_index_by_NID(name, NID_commonName, i);
+    }
+    if (last < 0)
+        return dup_text("", 0);
+    const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, last);
+    unsigned char *utf8 = NULL;
+    int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e));
+    if (n < 0)
+        return dup_text("", 0);
+    size_t m = (size_t)n < MAX_NAME ? (size_t)n : MAX_NAME;
+    for (size_t k = 0; k < m; k++) /* no control bytes in a report */
+        if (utf8[k] < 0x20 || utf8[k] == 0x7f)
+            utf8[k] = '?';
+    char *s = dup_text((const char *)utf8, m);
+    OPENSSL_free(utf8);
+    return s;
+}
+
 static int64_t time_of(const ASN1_TIME *t)
 {
     struct tm tm;
@@ -85,15 +109,20 @@ bool tls_cert_summarize(const uint8_t *der, size_t len,
         out->subject = dup_text("", 0);
         out->issuer = dup_text("", 0);
         out->san = dup_text("", 0);
+        out->subject_cn = dup_text("", 0);
+        out->issuer_cn = dup_text("", 0);
         return false;
     }
     out->subject = name_text(X509_get_subject_name(x));
     out->issuer = name_text(X509_get_issuer_name(x));
+    out->subject_cn = cn_text(X509_get_subject_name(x));
+    out->issuer_cn = cn_text(X509_get_issuer_name(x));
     out->san = san_text(x);
     out->not_before = time_of(X509_get0_notBefore(x));
     out->not_after = time_of(X509_get0_notAfter(x));
     X509_free(x);
-    return out->subject != NULL && out->issuer != NULL && out->san != NULL;
+    return out->subject != NULL && out->issuer != NULL && out->san != NULL &&
+           out->subject_cn != NULL && out->issuer_cn != NULL;
 }
 
 void tls_cert_summary_free(struct tls_cert_summary *s)
@@ -101,5 +130,7 @@ void tls_cert_summary_free(struct tls_cert_summary *s)
     free(s->subject);
     free(s->issuer);
     free(s->san);
+    free(s->subject_cn);
+    free(s->issuer_cn);
     memset(s, 0, sizeof *s);
 }

@@ -11,6 +11,7 @@
 
 struct tls_cert_summary {
     char *subject, *issuer, *san; /* malloc'd, NUL-terminated */
+    char *subject_cn, *issuer_cn;
     int64_t not_before, not_after;
     uint8_t sha256[32];
 };

@@ -77,7 +77,7 @@ static void hold_early(struct tls_conn *t, const uint8_t *p, size_t n,
 
 void tls_conn_early_decided(struct tls_conn *t, bool accepted, int64_t ts)
 {
-    if (t->early_decided)
+    if (t->early_decided || !t->info.early_data_offered)
         return;
     t->early_decided = true;
     t->info.early_data_accepted = accepted;

@@ -233,7 +233,6 @@ static void client_hello(struct tls_conn *t, const uint8_t *body, size_t len,
     for (size_t k = 0; k < h->suite_count && t->offered13_count < 8; k++)
         if ((h->suites[k] >> 8) == 0x13)
             t->offered13[t->offered13_count++] = h->suites[k];
-    t->info.extended_master_secret = h->ems;
     free(h);
 }
 
@@ -329,6 +328,8 @@ static void certificate(struct tls_conn *t, const uint8_t *body, size_t len)
     c->subject = t->cert.subject ? t->cert.subject : "";
     c->issuer = t->cert.issuer ? t->cert.issuer : "";
     c->san = t->cert.san ? t->cert.san : "";
+    c->subject_cn = t->cert.subject_cn ? t->cert.subject_cn : "";
+    c->issuer_cn = t->cert.issuer_cn ? t->cert.issuer_cn : "";
     c->not_before = t->cert.not_before;
     c->not_after = t->cert.not_after;
     memcpy(c->sha256, t->cert.sha256, 32);

@@ -110,13 +110,12 @@ size_t tls_ja3(const struct tls_client_hello *h, char *out, size_t cap)
 
 /* Lower-case hex of the first n bytes of a digest of s; false when
  * libcrypto cannot make it. */
-static bool digest_hex(const EVP_MD *md, const char *s, size_t len,
-                       size_t n, char *out)
+static bool digest_hex(const EVP_MD *md, const char *s, size_t len, size_t n,
+                       char *out)
 {
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
-    if (md == NULL || EVP_Digest(s, len, d, &dlen, md, NULL) != 1 ||
-        dlen < n)
+    if (md == NULL || EVP_Digest(s, len, d, &dlen, md, NULL) != 1 || dlen < n)
         return false;
     for (size_t i = 0; i < n; i++) {
         out[2 * i] = hexdig[d[i] >> 4];
@@ -214,12 +213,11 @@ static void ja4_alpn(const struct tls_client_hello *h, char out[2])
 }
 
 /* JA4_a, e.g. "t13d1516h2". */
-static void ja4_head(const struct tls_client_hello *h, bool quic,
-                     char head[11])
+static void ja4_head(const struct tls_client_hello *h, bool quic, char head[11])
 {
     const char *v = ja4_version(h);
-    unsigned nc = ja4_count(h->suites, h->suite_count, h->suite_total,
-                            TLS_MAX_SUITES);
+    unsigned nc =
+        ja4_count(h->suites, h->suite_count, h->suite_total, TLS_MAX_SUITES);
     unsigned ne = ja4_count(h->extensions, h->extension_count,
                             h->extension_total, TLS_MAX_EXTENSIONS);
     bool sni = h->has_sni || has_extension(h, TLS_EXT_SERVER_NAME);
@@ -250,8 +248,8 @@ static size_t put_hex_list(struct text *t, const uint16_t *v, size_t n,
     uint16_t tmp[TLS_MAX_SUITES]; /* the largest of the capped lists */
     size_t m = 0;
     for (size_t i = 0; i < n && m < sizeof tmp / sizeof tmp[0]; i++) {
-        bool drop = drop_sni_alpn && (v[i] == TLS_EXT_SERVER_NAME ||
-                                      v[i] == TLS_EXT_ALPN);
+        bool drop = drop_sni_alpn &&
+                    (v[i] == TLS_EXT_SERVER_NAME || v[i] == TLS_EXT_ALPN);
         if (!grease(v[i]) && !drop)
             tmp[m++] = v[i];
     }
@@ -278,9 +276,9 @@ static size_t put_ciphers(struct text *t, const struct tls_client_hello *h)
  * underscore"). Returns how many extensions. */
 static size_t put_exts_sigs(struct text *t, const struct tls_client_hello *h)
 {
-    size_t ne = put_hex_list(t, h->extensions,
-                             kept(h->extension_count, TLS_MAX_EXTENSIONS),
-                             true, true);
+    size_t ne =
+        put_hex_list(t, h->extensions,
+                     kept(h->extension_count, TLS_MAX_EXTENSIONS), true, true);
     size_t ns = kept(h->sig_alg_count, TLS_MAX_SIGALGS);
     bool any = false;
     for (size_t i = 0; i < ns && !any; i++)

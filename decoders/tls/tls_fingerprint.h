@@ -17,9 +17,8 @@
 /* The longest JA3 string plus its NUL: a 5-digit version, four commas, a
  * 5-digit value and a '-' per kept suite, extension and group, and a
  * 3-digit value and a '-' per point format. */
-#define TLS_JA3_MAX                                                          \
-    (5 + 4 +                                                                 \
-     6 * (TLS_MAX_SUITES + TLS_MAX_EXTENSIONS + TLS_MAX_GROUPS) +            \
+#define TLS_JA3_MAX                                                            \
+    (5 + 4 + 6 * (TLS_MAX_SUITES + TLS_MAX_EXTENSIONS + TLS_MAX_GROUPS) +      \
      4 * TLS_MAX_POINT_FORMATS + 1)
 
 /* 32 hex digits of MD5 and a NUL. */
@@ -31,7 +30,7 @@
 /* The longest JA4_r plus its NUL: the 10-character head, three '_', and 4
  * hex digits and a ',' per kept suite, extension and signature
  * algorithm. */
-#define TLS_JA4_RAW_MAX                                                      \
+#define TLS_JA4_RAW_MAX                                                        \
     (10 + 3 + 5 * (TLS_MAX_SUITES + TLS_MAX_EXTENSIONS + TLS_MAX_SIGALGS) + 1)
 
 /* JA3: "SSLVersion,Ciphers,Extensions,EllipticCurves,PointFormats", each a

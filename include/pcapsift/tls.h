@@ -67,6 +67,8 @@ struct sift_tls_certificate {
     bool present;
     const char *subject, *issuer; /* NUL-terminated UTF-8; never NULL when
                                      present (may be empty) */
+    const char *subject_cn, *issuer_cn; /* their commonName ("" when
+                                     none) */
     const char *san;              /* DNS names of subjectAltName, comma-
                                      separated; may be empty */
     int64_t not_before, not_after; /* seconds since 1970 (UTC) */
