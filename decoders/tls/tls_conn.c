@@ -419,6 +419,31 @@ static void auth_failure(struct tls_conn *t, enum sift_tcp_dir d,
     count_lost(t, d, len, ts);
 }
 
+/* CBC's record sizes: see struct tls_dir. */
+static void learn_size(struct tls_dir *dir, size_t ct, size_t pt)
+{
+    if (tls_cipher_overhead(dir->cipher) != 0)
+        return; /* AEAD: the overhead is fixed */
+    for (unsigned i = 0; i < TLS_SIZES_KEPT; i++)
+        if (dir->sizes[i].ct == ct) {
+            dir->sizes[i].pt = (uint32_t)pt;
+            return;
+        }
+    dir->sizes[dir->sizes_next] = (struct tls_size){(uint32_t)ct,
+                                                    (uint32_t)pt};
+    dir->sizes_next = (dir->sizes_next + 1) % TLS_SIZES_KEPT;
+}
+
+/* The plaintext length of a CBC record of ct bytes seen before; 0 when
+ * no record of that length was decrypted. */
+static size_t known_size(const struct tls_dir *dir, size_t ct)
+{
+    for (unsigned i = 0; i < TLS_SIZES_KEPT; i++)
+        if (dir->sizes[i].ct == ct && ct > 0)
+            return dir->sizes[i].pt;
+    return 0;
+}
+
 static void protected_record(struct tls_conn *t, enum sift_tcp_dir d,
                              const uint8_t hdr[5], const uint8_t *body,
                              size_t len, int64_t ts)
@@ -440,6 +465,7 @@ static void protected_record(struct tls_conn *t, enum sift_tcp_dir d,
         return auth_failure(t, d, len, ts);
     dir->fail_streak = 0;
     side->decrypted_records++;
+    learn_size(dir, len, out_len);
     content(t, d, type, out, out_len, true, ts);
     apply_switch(t, d);
 }
@@ -504,6 +530,8 @@ static size_t salvage_length(struct tls_conn *t, struct tls_dir *dir,
         return room;
     /* CBC: the padding (and, MAC-then-encrypt, the MAC) end the
      * decrypted bytes; without the tail, minimal padding is assumed. */
+    if (!tail && known_size(dir, len) > 0)
+        return known_size(dir, len);
     size_t ct = len - pre - (tls_cipher_etm(c) ? suf : 0);
     size_t mac = tls_cipher_etm(c) ? 0 : suf;
     size_t pad = tail ? (size_t)pt[ct - 1] + 1 : 1;
@@ -555,6 +583,8 @@ static void on_damaged(void *ctx, const uint8_t hdr[5], const uint8_t *body,
         return;
     }
     t->info.side[d].salvaged_records++;
+    if (tail)
+        learn_size(dir, len, pt_len);
     size_t pos = 0;
     for (size_t i = 0; i < got && pos < pt_len; i++) {
         size_t a = out[i].from, b = out[i].to < pt_len ? out[i].to : pt_len;
@@ -600,6 +630,8 @@ static bool seq_next(struct seq_walk *w, uint64_t *k)
             v = (uint64_t)((int64_t)w->est + off);
         } else {
             v = (uint64_t)(s - 2 * NEAR_WINDOW - 2);
+            if (v > w->max)
+                return false; /* the far walk only climbs */
             if (v + NEAR_WINDOW >= w->est && v <= w->est + NEAR_WINDOW)
                 continue; /* tried near the estimate */
         }
@@ -644,9 +676,21 @@ static uint64_t lost_plaintext(const struct tls_dir *dir, uint64_t skipped,
                                uint64_t k)
 {
     size_t ovh = tls_cipher_overhead(dir->cipher);
-    if (ovh == 0) /* CBC: the padding varies; half a block on average */
-        ovh = 5 + tls_cipher_prefix(dir->cipher) +
-              tls_cipher_suffix(dir->cipher) + 8;
+    if (ovh == 0) { /* CBC: the padding varies */
+        /* Lost records as long as one decrypted before: exact. Else the
+         * longest known record's overhead, or half a block of padding. */
+        const struct tls_size *big = NULL;
+        for (unsigned i = 0; i < TLS_SIZES_KEPT; i++) {
+            const struct tls_size *z = &dir->sizes[i];
+            if (z->ct > 0 && k > 0 && skipped == k * (z->ct + 5))
+                return k * z->pt;
+            if (z->ct > 0 && (big == NULL || z->ct > big->ct))
+                big = z;
+        }
+        ovh = big ? big->ct + 5 - big->pt
+                  : 5 + tls_cipher_prefix(dir->cipher) +
+                        tls_cipher_suffix(dir->cipher) + 8;
+    }
     return skipped > k * ovh ? skipped - k * ovh : 0;
 }
 

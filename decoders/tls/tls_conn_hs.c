@@ -258,7 +258,10 @@ static void tls12_server_hello(struct tls_conn *t,
                                const struct tls_server_hello *sh)
 {
     struct sift_tls_info *i = &t->info;
-    if (sh->session_id_len > 0 && sh->session_id_len == t->client_sid_len &&
+    /* The connection's resumption is its first handshake's. */
+    if (i->renegotiations > 0)
+        ;
+    else if (sh->session_id_len > 0 && sh->session_id_len == t->client_sid_len &&
         memcmp(sh->session_id, t->client_sid, t->client_sid_len) == 0)
         i->resumption = t->offered_ticket ? SIFT_TLS_RESUMED_TICKET
                                           : SIFT_TLS_RESUMED_SESSION_ID;

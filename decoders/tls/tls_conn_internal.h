@@ -19,6 +19,8 @@ enum tls_phase { PH_PLAIN = 0, PH_EARLY, PH_HANDSHAKE, PH_APP };
 #define TLS_MAX_FAIL_STREAK 16
 /* Early data held until the handshake says whether it was accepted. */
 #define TLS_MAX_EARLY (1u << 20)
+/* Record lengths whose plaintext length a direction remembers. */
+#define TLS_SIZES_KEPT 4
 
 struct tls_dir {
     struct tls_record_reader rd;
@@ -44,6 +46,11 @@ struct tls_dir {
     bool gave_up;
     bool auth_failed;
     uint64_t enc_bytes, enc_count; /* for the size of records lost */
+    /* CBC: plaintext lengths of the last few record lengths decrypted
+     * (the padding a sender chooses is its own, but it keeps to it), so
+     * the plaintext lost with a record of a known length is exact. */
+    struct tls_size { uint32_t ct, pt; } sizes[TLS_SIZES_KEPT];
+    unsigned sizes_next;
     uint8_t *early;             /* client: early data held */
     size_t early_len, early_cap;
     int64_t early_ts;

@@ -451,8 +451,13 @@ static enum tls_open_result open_cbc(struct tls_cipher *c, uint64_t seq,
                                      uint8_t *out, size_t *out_len)
 {
     size_t pre = c->version >= 0x0302 ? c->block : 0;
+    /* At least one block of ciphertext after the IV (and, encrypt-then-
+     * MAC, the MAC after it); MAC-then-encrypt's MAC is inside the blocks,
+     * so a short record may hold it in fewer bytes than MAC plus block. */
+    if (len < pre + c->block + (c->etm ? c->mac_len : 0))
+        return TLS_OPEN_BAD;
     size_t mac_at = c->etm ? len - c->mac_len : len;
-    if (len < pre + c->mac_len + c->block || (mac_at - pre) % c->block != 0)
+    if ((mac_at - pre) % c->block != 0)
         return TLS_OPEN_BAD;
     uint8_t mac[TLS_MAX_MAC_KEY];
     if (c->etm && (!mac_of(c, seq, hdr, mac_at, body, mac) ||

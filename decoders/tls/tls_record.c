@@ -29,7 +29,9 @@ bool tls_record_plausible(const uint8_t hdr[5])
         return false;
     if ((version >> 8) != 3 || (version & 0xff) > 4)
         return false;
-    if (type == TLS_CT_CHANGE_CIPHER_SPEC && len != 1)
+    /* A ChangeCipherSpec is one byte, or (a TLS 1.2 renegotiation under
+     * the old keys) one byte protected: IV, MAC and padding at most. */
+    if (type == TLS_CT_CHANGE_CIPHER_SPEC && len > 1 + 16 + 48 + 256)
         return false;
     return len > 0 && len <= TLS_MAX_CIPHERTEXT;
 }
