@@ -57,6 +57,8 @@ const char *sift_warning_kind_name(enum sift_warning_kind kind)
     case SIFT_WARN_COMPRESSION: return "compression";
     case SIFT_WARN_HEADER: return "header";
     case SIFT_WARN_INPUT_CHANGED: return "input-changed";
+    case SIFT_WARN_KEYLOG: return "keylog";
+    case SIFT_WARN_TLS: return "tls";
     }
     return "unknown";
 }

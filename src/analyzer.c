@@ -25,6 +25,7 @@ struct sift_analyzer {
     struct sift_keylog *keylog;
     bool own_keylog;
     uint32_t secrets_blocks;
+    uint64_t late_warned; /* connections already said to have missed keys */
     const struct sift_record *current; /* the record being fed, or NULL */
     uint8_t *unknown_warned; /* by interface (global id): warned already */
     size_t unknown_cap;
@@ -286,6 +287,22 @@ void sift_analyzer_add_secrets(struct sift_analyzer *a,
     void *wctx = a->cb.warning_ctx != NULL ? a->cb.warning_ctx : a->cb.ctx;
     sift_keylog_add_text(a->keylog, (const char *)s->data, s->len, origin,
                          a->cb.on_warning, wctx);
+    /* Connections that ended before these secrets came cannot use them
+     * (standard input is read once; a file by name is pre-scanned). */
+    const struct sift_tls_stats *st = sift_analyzer_tls_stats(a);
+    uint64_t missed = st ? st->missed_keys : 0;
+    if (missed > a->late_warned && a->cb.on_warning != NULL) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "%s came after records of %llu TLS "
+                 "connection(s) that had no keys; those records stay "
+                 "undecrypted (read the capture by file name, not from "
+                 "standard input, or give the secrets with --keylog)",
+                 origin, (unsigned long long)missed);
+        struct sift_warning w = {.kind = SIFT_WARN_TLS,
+                                 .layer = SIFT_LAYER_TLS, .message = msg};
+        a->cb.on_warning(wctx, &w);
+        a->late_warned = missed;
+    }
 }
 
 const struct sift_tls_stats *

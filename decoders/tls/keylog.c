@@ -211,7 +211,7 @@ static void warn(struct text_ctx *t, const char *fmt, ...)
     if (n > 0 && (size_t)n < sizeof msg)
         vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
     va_end(ap);
-    struct sift_warning w = {SIFT_WARN_MALFORMED_RECORD, SIFT_LAYER_TLS, 0,
+    struct sift_warning w = {SIFT_WARN_KEYLOG, SIFT_LAYER_TLS, 0,
                              0, msg};
     t->warn(t->warn_ctx, &w);
 }
@@ -361,7 +361,7 @@ static void text_done(struct text_ctx *t)
         warn(t, "%zu more malformed lines skipped",
              t->malformed - MAX_LINE_WARNINGS);
     if (t->unknown > 0 && t->first_unknown[0] != '\0')
-        warn(t, "%zu lines with labels not used here (the first: '%s' on "
+        warn(t, "%zu line(s) with labels not used here (the first: '%s' on "
              "line %llu)", t->unknown, t->first_unknown,
              (unsigned long long)t->first_unknown_line);
 }

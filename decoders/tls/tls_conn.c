@@ -32,7 +32,7 @@ void tls_conn_warn(struct tls_conn *t, const char *fmt, ...)
     if (n > 0 && (size_t)n < sizeof msg)
         vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
     va_end(ap);
-    struct sift_warning w = {SIFT_WARN_MALFORMED_RECORD, SIFT_LAYER_TLS, 0, 0,
+    struct sift_warning w = {SIFT_WARN_TLS, SIFT_LAYER_TLS, 0, 0,
                              msg};
     t->env->warn(t->env->warn_ctx, &w);
 }
@@ -392,6 +392,16 @@ static void count_lost(struct tls_conn *t, enum sift_tcp_dir d, size_t len,
     }
 }
 
+/* A protected record with no key for it (yet). */
+static void note_missed(struct tls_conn *t, struct tls_dir *dir)
+{
+    dir->missed_records++;
+    if (!t->counted_missed && t->env->stats != NULL) {
+        t->counted_missed = true;
+        t->env->stats->missed_keys++;
+    }
+}
+
 static void auth_failure(struct tls_conn *t, enum sift_tcp_dir d,
                          size_t len, int64_t ts)
 {
@@ -414,7 +424,7 @@ static void auth_failure(struct tls_conn *t, enum sift_tcp_dir d,
                           (unsigned long long)t->info.side[d].records);
         }
     } else {
-        dir->missed_records++;
+        note_missed(t, dir);
     }
     count_lost(t, d, len, ts);
 }
@@ -454,7 +464,7 @@ static void protected_record(struct tls_conn *t, enum sift_tcp_dir d,
     dir->enc_bytes += len + 5;
     dir->enc_count++;
     if (dir->gave_up || t->env->keys == NULL) {
-        dir->missed_records++;
+        note_missed(t, dir);
         side->lost_records++;
         return;
     }

@@ -78,6 +78,7 @@ struct tls_conn {
     uint32_t client_hellos;
     bool handshake_seen[2];         /* a Finished each way */
     bool warned_late_keys;
+    bool counted_missed; /* in env->stats->missed_keys */
     /* owned text the public info points at */
     char *sni, *alpn_offered, *alpn, *ja3;
     char ja3_hash[33], ja4[40];

@@ -64,6 +64,9 @@ enum sift_warning_kind {
     SIFT_WARN_COMPRESSION,          /* compressed stream cut or followed by junk */
     SIFT_WARN_HEADER,               /* odd but readable file or block header */
     SIFT_WARN_INPUT_CHANGED,        /* the file shrank while being read */
+    SIFT_WARN_KEYLOG,               /* a key log line was skipped */
+    SIFT_WARN_TLS,                  /* TLS: records not decrypted, keys
+                                       late, a handshake skipped */
 };
 
 struct sift_warning {

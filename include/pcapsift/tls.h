@@ -146,6 +146,8 @@ struct sift_tls_options {
 struct sift_tls_stats {
     uint64_t connections, decrypted, undecrypted;
     uint64_t by_outcome[SIFT_TLS_NOTHING_ENCRYPTED + 1];
+    uint64_t missed_keys; /* connections, so far, with protected records
+                             that came when no key for them was known */
 };
 
 #ifdef __cplusplus

@@ -288,6 +288,109 @@ def test_http_default_and_formats(tmp):
     check("no progress when stderr is not a terminal", p.stderr == b"",
           p.stderr)
 
+TLS = os.path.join(ROOT, "testdata", "tls", "real")
+
+
+def pcapng_blocks(data):
+    """The blocks of a little-endian pcap-ng file."""
+    out, off = [], 0
+    while off < len(data):
+        _, length = struct.unpack_from("<II", data, off)
+        out.append(data[off:off + length])
+        off += length
+    return out
+
+
+def test_keys_in_every_way(tmp):
+    cap = os.path.join(TLS, "tls13-aes128gcm.pcap")
+    keys = os.path.join(TLS, "tls13-aes128gcm.keys")
+    dsb = os.path.join(TLS, "tls13-aes128gcm.dsb.pcapng")
+
+    def lines(p):
+        return len(p.stdout.splitlines())
+
+    check("--keylog: 5 transactions", lines(run("http", "--keylog", keys,
+                                                cap)) == 5)
+    p = subprocess.run([BIN, "http", cap], capture_output=True, timeout=60,
+                       env={"SSLKEYLOGFILE": keys})
+    check("SSLKEYLOGFILE: 5 transactions", lines(p) == 5, p.stderr)
+    p = run("http", cap)
+    check("no keys: nothing, and stderr says why and what to do",
+          p.stdout == b"" and b"no_keys 1" in p.stderr and
+          b"--keylog" in p.stderr, p.stderr)
+    check("no keys, -q: silent", run("http", "-q", cap).stderr == b"")
+    check("DSB in the file: 5 transactions", lines(run("http", dsb)) == 5)
+    with open(dsb, "rb") as f:
+        check("DSB on standard input, before the packets: 5",
+              lines(run("http", "-", stdin=f)) == 5)
+    # The same file with its DSB moved after the packets.
+    with open(dsb, "rb") as f:
+        blocks = pcapng_blocks(f.read())
+    is_dsb = [struct.unpack_from("<I", b)[0] == 10 for b in blocks]
+    late = os.path.join(tmp, "dsb-late.pcapng")
+    with open(late, "wb") as f:
+        f.write(b"".join(b for b, d in zip(blocks, is_dsb) if not d) +
+                b"".join(b for b, d in zip(blocks, is_dsb) if d))
+    check("DSB at the end of a file: still 5 (read first)",
+          lines(run("http", late)) == 5)
+    with open(late, "rb") as f:
+        p = run("http", "-", stdin=f)
+    check("DSB at the end of standard input: a warning, exit 0",
+          p.returncode == 0 and p.stdout == b"" and
+          b"came after records of 1 TLS connection" in p.stderr, p.stderr)
+    out = os.path.join(tmp, "extracted.keys")
+    p = run("keys", "--extract-keys", out, dsb)
+    with open(out) as f, open(keys) as g:
+        got = sorted(x for x in f.read().splitlines() if x and x[0] != "#")
+        want = sorted(x for x in g.read().splitlines() if x and x[0] != "#")
+    check("keys --extract-keys: the injected key log", p.returncode == 0 and
+          got == want, p.stderr)
+    p = run("keys", "-F", "jsonl", dsb)
+    o = json.loads(p.stdout.splitlines()[0])
+    check("keys -F jsonl: one block, 5 secrets, no secret bytes printed",
+          o["type"] == "tls_key_log" and len(o["secrets"]) == 5 and
+          all("secret" not in s for s in o["secrets"]), o)
+    bad = os.path.join(tmp, "bad.keys")
+    with open(bad, "w") as f:
+        f.write("# comment\r\nCLIENT_RANDOM 00zz 11\r\n\r\n")
+    p = run("http", "--keylog", bad, "--keylog", keys, cap)
+    check("a malformed key log line: warning with its line, the rest used",
+          p.returncode == 0 and lines(p) == 5 and b"line 2" in p.stderr,
+          p.stderr)
+    p = run("http", "--keylog", os.path.join(tmp, "none.keys"), cap)
+    check("a key log that cannot be opened: exit 1, said",
+          p.returncode == 1 and b"cannot open the key log" in p.stderr,
+          p.stderr)
+
+
+def test_tls_rows_and_flows(tmp):
+    cap = os.path.join(TLS, "ipv6-8443.pcap")
+    keys = os.path.join(TLS, "ipv6-8443.keys")
+    p = run("tls", "-F", "csv", "--keylog", keys, cap)
+    rows = p.stdout.decode().splitlines()
+    check("tls -F csv: a header and 2 rows", p.returncode == 0 and
+          len(rows) == 3 and "v6.sift.test" in rows[1], rows)
+    p = run("tls", "-F", "json", cap)
+    arr = json.loads(p.stdout)
+    check("tls -F json without keys: 2 connections, no_keys, the cipher",
+          [o["outcome"] for o in arr] == ["no_keys", "no_keys"] and
+          arr[1]["cipher"] == "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", arr)
+    p = run("flows", "--keylog", keys, cap)
+    check("flows: SNI and outcome on the row",
+          b"sni=v6.sift.test decrypted" in p.stdout, p.stdout)
+    p = run("http", "-F", "har", "--keylog", keys, cap)
+    har = json.loads(p.stdout)["log"]
+    e = har["entries"][0]
+    check("HAR: https URL with the port, _securityDetails, ssl in connect",
+          e["request"]["url"].startswith("https://v6.sift.test:8443/") and
+          e["_securityDetails"]["protocol"] == "TLS 1.3" and
+          0 <= e["timings"]["ssl"] <= e["timings"]["connect"], e)
+    p = run("http", "-F", "har", cap)
+    t = json.loads(p.stdout)["log"]["_tls"]
+    check("HAR without keys: _tls lists the 2 undecrypted connections",
+          t["connections"] == 2 and len(t["undecrypted"]) == 2 and
+          t["undecrypted"][0]["outcome"] == "no_keys", t)
+
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
@@ -301,6 +404,8 @@ def main():
         test_hostile_texts_are_cut_and_escaped(tmp)
         test_grep_spans_segments_and_not_gaps(tmp)
         test_unknown_link_type_warned_once(tmp)
+        test_keys_in_every_way(tmp)
+        test_tls_rows_and_flows(tmp)
     test_help_version_and_stdin()
     print(f"{passed} passed, {len(failures)} failed")
     return 1 if failures else 0
