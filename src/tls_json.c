@@ -232,9 +232,11 @@ void tls_text_line(FILE *fp, const struct sift_tls_info *t, uint64_t conn_id)
     const struct sift_tcp_conn *c = t->conn;
     char iso[TIMEFMT_MAX], a[46], b[46], vb[8], cb[8];
     timefmt_iso(c->start_ns, 6, iso);
-    fprintf(fp, "%" PRIu64 " %s %s:%u -> %s:%u %s %s", conn_id, iso,
-            sift_ip_addr_text(&c->client, a), c->client_port,
-            sift_ip_addr_text(&c->server, b), c->server_port,
+    bool v6 = c->client.family == 6;
+    fprintf(fp, "%" PRIu64 " %s %s%s%s:%u -> %s%s%s:%u %s %s", conn_id, iso,
+            v6 ? "[" : "", sift_ip_addr_text(&c->client, a), v6 ? "]" : "",
+            c->client_port, v6 ? "[" : "", sift_ip_addr_text(&c->server, b),
+            v6 ? "]" : "", c->server_port,
             t->version ? version_text(t->version, vb) : "-",
             t->cipher_suite ? cipher_text(t->cipher_suite, cb) : "-");
     if (t->sni[0] != '\0')

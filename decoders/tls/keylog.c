@@ -327,6 +327,20 @@ static void note_unknown(struct text_ctx *t, const char *f, size_t n)
     }
 }
 
+/* OpenSSL 3.0 logs each KeyUpdate's secrets as CLIENT_TRAFFIC_SECRET_N
+ * and SERVER_TRAFFIC_SECRET_N (labels outside the NSS format that do not
+ * say which N); the layer derives them from the _0 secrets (RFC 8446
+ * §7.2), so they are skipped quietly. */
+static bool derived_label(const char *f, size_t n)
+{
+    static const char *const labels[] = {"CLIENT_TRAFFIC_SECRET_N",
+                                         "SERVER_TRAFFIC_SECRET_N"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (n == strlen(labels[i]) && memcmp(f, labels[i], n) == 0)
+            return true;
+    return false;
+}
+
 static void one_line(struct text_ctx *t, const char *p, const char *end)
 {
     while (end > p && (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
@@ -335,6 +349,8 @@ static void one_line(struct text_ctx *t, const char *p, const char *end)
     size_t n;
     if (!next_field(&p, end, &f, &n) || f[0] == '#')
         return; /* blank or a comment */
+    if (derived_label(f, n))
+        return; /* secrets derived here anyway: not needed, not warned */
     int l = label_of(f, n);
     if (l == SIFT_KEY_SESSION_MASTER)
         return session_line(t, p, end);
