@@ -24,7 +24,13 @@ def captures(root):
             "testdata/http/real/*.pcap", "testdata/http/real/*.pcapng"]
     out = []
     for p in pats:
-        out += sorted(glob.glob(os.path.join(root, p)))
+        out += [(c, []) for c in sorted(glob.glob(os.path.join(root, p)))]
+    # HTTPS, with the key log beside each capture (DSB files carry theirs).
+    for p in ("testdata/tls/real/*.pcap*", "testdata/tls/gen/*.pcap"):
+        for c in sorted(glob.glob(os.path.join(root, p))):
+            keys = c.rsplit(".", 1)[0] + ".keys"
+            out.append((c, ["--keylog", keys] if os.path.exists(keys)
+                        else []))
     return out
 
 
@@ -44,12 +50,13 @@ def main():
     failed = 0
     tmp = tempfile.mkdtemp(prefix="sift-validate-")
     hars = []
-    for n, cap in enumerate(captures(root)):
+    for n, (cap, extra) in enumerate(captures(root)):
         base = os.path.join(tmp, "%02d-%s" % (n, os.path.basename(cap)))
         for fmt in ("har", "jsonl", "json", "csv"):
             out = "%s.%s" % (base, fmt)
             p = run([pcapsift, "http", "-q", "-F", fmt, "--bodies"
-                     if fmt != "csv" else "--no-bodies", "-o", out, cap])
+                     if fmt != "csv" else "--no-bodies", "-o", out] + extra +
+                    [cap])
             if p.returncode not in (0, 4):
                 print("FAIL %s -F %s: exit %d %s" % (cap, fmt, p.returncode,
                                                      p.stderr.decode()))
