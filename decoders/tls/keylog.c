@@ -301,8 +301,7 @@ static void session_line(struct text_ctx *t, const char *p, const char *end)
     if (!next_field(&p, end, &f, &n))
         return malformed(t, "RSA without fields");
     if (n < sizeof sid - 1 || memcmp(f, sid, sizeof sid - 1) != 0) {
-        t->unknown++; /* RSA pre-master secrets: not used */
-        return;
+        return; /* RSA pre-master secrets: known, not needed */
     }
     size_t idn = unhex(f + sizeof sid - 1, n - (sizeof sid - 1), id,
                        sizeof id);
@@ -321,7 +320,8 @@ static void note_unknown(struct text_ctx *t, const char *f, size_t n)
     if (t->unknown++ == 0) {
         size_t m = n < sizeof t->first_unknown - 1 ? n
                                                    : sizeof t->first_unknown - 1;
-        memcpy(t->first_unknown, f, m);
+        for (size_t i = 0; i < m; i++) /* printed: no control bytes */
+            t->first_unknown[i] = f[i] > 0x20 && f[i] < 0x7f ? f[i] : '?';
         t->first_unknown[m] = '\0';
         t->first_unknown_line = t->line;
     }
@@ -436,21 +436,42 @@ int sift_keylog_load_file(struct sift_keylog *k, const char *path,
         return sift_error_set(err, SIFT_ERR_NOMEM, SIFT_LAYER_TLS, 0,
                               "no memory to read %s", path);
     }
-    bool too_long = false; /* inside a line longer than the buffer */
-    while (fgets(buf, (int)cap, fp) != NULL) {
-        size_t n = strlen(buf);
-        bool whole = n > 0 && buf[n - 1] == '\n';
-        if (too_long) {
-            too_long = !whole;
-            continue;
+    /* Blocks read with fread and split at '\n' with memchr, so a NUL or
+     * any other byte inside a line is just a byte of that line. */
+    size_t len = 0;
+    bool too_long = false; /* inside a line longer than max_line */
+    char block[65536];
+    size_t got;
+    while ((got = fread(block, 1, sizeof block, fp)) > 0) {
+        const char *p = block, *end = block + got;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t n = (size_t)((nl ? nl : end) - p);
+            if (!too_long && len + n <= k->lim.max_line) {
+                memcpy(buf + len, p, n);
+                len += n;
+            } else if (!too_long) {
+                too_long = true;
+            }
+            p += n;
+            if (nl == NULL)
+                break;
+            p++; /* the '\n' */
+            t.line++;
+            if (too_long)
+                malformed(&t, "longer than the longest line read");
+            else
+                one_line(&t, buf, buf + len);
+            len = 0;
+            too_long = false;
         }
+    }
+    if (len > 0 || too_long) { /* a last line without '\n' */
         t.line++;
-        if (!whole && !feof(fp)) {
+        if (too_long)
             malformed(&t, "longer than the longest line read");
-            too_long = true;
-            continue;
-        }
-        one_line(&t, buf, buf + n - (whole ? 1 : 0));
+        else
+            one_line(&t, buf, buf + len);
     }
     bool failed = ferror(fp) != 0;
     fclose(fp);

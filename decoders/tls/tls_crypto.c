@@ -566,6 +566,8 @@ static size_t salvage_stream(struct tls_cipher *c, uint64_t seq,
                              size_t body_len, uint8_t *out, size_t *pt_off)
 {
     size_t pre = explicit_nonce_len(c);
+    if (body_len < pre + c->tag_len)
+        return 0; /* too short to hold any payload */
     size_t end = body_len - c->tag_len; /* payload ends at the tag */
     if (a < pre)
         a = pre;
@@ -634,6 +636,8 @@ size_t tls_cipher_salvage(struct tls_cipher *c, uint64_t seq,
     if (tls_suite_is_cbc(c->s))
         return salvage_cbc(c, body, a, b, body_len, out, pt_off);
     if (c->s->bulk == TLS_BULK_NULL) {
+        if (body_len < c->mac_len)
+            return 0;
         if (b > body_len - c->mac_len)
             b = body_len - c->mac_len;
         if (a >= b)
