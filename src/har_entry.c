@@ -385,7 +385,7 @@ static void write_security(struct jsonw *w, const struct sift_tls_info *tls)
     if (c != NULL)
         jsonw_str(w, "cipher", c);
     const struct sift_tls_certificate *cert = &tls->cert;
-    if (cert->present) {
+    if (cert->present && cert->parsed) {
         jsonw_str(w, "subjectName", cert->subject_cn[0] ? cert->subject_cn
                                                          : cert->subject);
         jsonw_str(w, "issuer", cert->issuer_cn[0] ? cert->issuer_cn

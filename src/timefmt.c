@@ -75,6 +75,9 @@ void timefmt_seconds(uint64_t ns, unsigned digits, char out[TIMEFMT_MAX])
 
 uint64_t timefmt_span(int64_t earlier, int64_t later)
 {
+    /* Timestamps that run backwards give 0, not a wrapped 2^64 - x. */
+    if (later <= earlier)
+        return 0;
     /* modulo 2^64 arithmetic is exact here: the true span is below 2^64 */
     return (uint64_t)later - (uint64_t)earlier;
 }

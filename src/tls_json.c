@@ -88,13 +88,21 @@ static void certificate(struct jsonw *w, const struct sift_tls_certificate *c)
     }
     char iso[TIMEFMT_MAX], fp[65];
     jsonw_object(w, "certificate");
-    jsonw_str(w, "subject", c->subject);
-    jsonw_str(w, "issuer", c->issuer);
-    list(w, "san", c->san);
-    timefmt_iso(c->not_before * 1000000000ll, 0, iso);
-    jsonw_str(w, "not_before", iso);
-    timefmt_iso(c->not_after * 1000000000ll, 0, iso);
-    jsonw_str(w, "not_after", iso);
+    if (c->parsed) {
+        jsonw_str(w, "subject", c->subject);
+        jsonw_str(w, "issuer", c->issuer);
+        list(w, "san", c->san);
+        timefmt_iso(c->not_before * 1000000000ll, 0, iso);
+        jsonw_str(w, "not_before", iso);
+        timefmt_iso(c->not_after * 1000000000ll, 0, iso);
+        jsonw_str(w, "not_after", iso);
+    } else { /* not valid DER: only its hash and the chain are known */
+        jsonw_null(w, "subject");
+        jsonw_null(w, "issuer");
+        jsonw_null(w, "san");
+        jsonw_null(w, "not_before");
+        jsonw_null(w, "not_after");
+    }
     hex(fp, c->sha256, 32);
     jsonw_str(w, "sha256", fp);
     jsonw_u64(w, "chain_length", c->chain_length);

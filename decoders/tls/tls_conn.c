@@ -7,6 +7,7 @@
  * salvaged around the hole, and a lost record boundary is found again by
  * trial decryption over the likely sequence numbers. */
 #include "tls_conn_internal.h"
+#include "tls_sslv2.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -749,13 +750,61 @@ static struct tls_record_cb callbacks(struct rec_ctx *rc)
     return (struct tls_record_cb){rc, on_record, on_damaged, on_candidate};
 }
 
+/* The client's first record in the SSLv2 format (§E.2 of RFC 5246):
+ * gathered, then fed on as the TLS ClientHello it stands for. Returns the
+ * bytes of p it took. */
+static size_t sslv2_hello(struct tls_conn *t, const uint8_t *p, size_t n,
+                          int64_t ts, const struct tls_record_cb *cb)
+{
+    uint8_t head[5];
+    size_t have = t->v2len < 5 ? t->v2len : 5;
+    memcpy(head, t->v2buf ? t->v2buf : head, have);
+    size_t more = n < 5 - have ? n : 5 - have;
+    memcpy(head + have, p, more);
+    int v2 = tls_sslv2_is_hello(head, have + more);
+    if (v2 == 0 && t->v2len == 0) {
+        t->v2_checked = true;
+        return 0;
+    }
+    size_t want = v2 == 1 ? tls_sslv2_record_len(head) : 5;
+    size_t take = want - t->v2len < n ? want - t->v2len : n;
+    uint8_t *b = realloc(t->v2buf, t->v2len + take);
+    if (b == NULL) {
+        t->v2_checked = true;
+        return 0;
+    }
+    t->v2buf = b;
+    memcpy(b + t->v2len, p, take);
+    t->v2len += take;
+    if (v2 == -1 || t->v2len < want)
+        return take; /* more to come */
+    t->v2_checked = true;
+    uint8_t *out = v2 == 1 ? malloc(TLS_SSLV2_OUT_MAX) : NULL;
+    size_t len = out ? tls_sslv2_rewrite(b, t->v2len, out) : 0;
+    /* Not an SSLv2 hello after all (or malformed): the bytes as they are. */
+    tls_record_feed(&t->dir[SIFT_TCP_FROM_CLIENT].rd, len ? out : b,
+                    len ? len : t->v2len, ts, cb);
+    free(out);
+    free(t->v2buf);
+    t->v2buf = NULL;
+    t->v2len = 0;
+    return take;
+}
+
 void tls_conn_data(struct tls_conn *t, enum sift_tcp_dir d, const uint8_t *p,
                    size_t n, int64_t ts)
 {
     struct rec_ctx rc = {t, d};
     struct tls_record_cb cb = callbacks(&rc);
-    if (!t->dir[d].eof)
-        tls_record_feed(&t->dir[d].rd, p, n, ts, &cb);
+    if (t->dir[d].eof)
+        return;
+    if (d == SIFT_TCP_FROM_CLIENT && !t->v2_checked) {
+        size_t used = sslv2_hello(t, p, n, ts, &cb);
+        p += used, n -= used;
+        if (n == 0)
+            return;
+    }
+    tls_record_feed(&t->dir[d].rd, p, n, ts, &cb);
 }
 
 void tls_conn_gap(struct tls_conn *t, enum sift_tcp_dir d, uint64_t n,
@@ -874,6 +923,7 @@ void tls_conn_free(struct tls_conn *t)
         free(dir->early);
         OPENSSL_cleanse(dir->app_secret, sizeof dir->app_secret);
     }
+    free(t->v2buf);
     tls_conn_hs_free(t);
     OPENSSL_cleanse(t->master, sizeof t->master);
     free(t);

@@ -325,9 +325,10 @@ static void certificate(struct tls_conn *t, const uint8_t *body, size_t len)
         !tls_parse_certificate(body, len, t->version >= 0x0304, &leaf,
                                &leaf_len, &count))
         return;
-    tls_cert_summarize(leaf, leaf_len, &t->cert);
+    bool parsed = tls_cert_summarize(leaf, leaf_len, &t->cert);
     struct sift_tls_certificate *c = &t->info.cert;
     c->present = true;
+    c->parsed = parsed;
     c->subject = t->cert.subject ? t->cert.subject : "";
     c->issuer = t->cert.issuer ? t->cert.issuer : "";
     c->san = t->cert.san ? t->cert.san : "";

@@ -79,6 +79,9 @@ struct tls_conn {
     bool handshake_seen[2];         /* a Finished each way */
     bool warned_late_keys;
     bool counted_missed; /* in env->stats->missed_keys */
+    bool v2_checked;     /* the client's first bytes were looked at */
+    uint8_t *v2buf;      /* an SSLv2-format ClientHello being gathered */
+    size_t v2len;
     /* owned text the public info points at */
     char *sni, *alpn_offered, *alpn, *ja3;
     char ja3_hash[33], ja4[40];

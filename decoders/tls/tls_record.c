@@ -7,6 +7,8 @@
  * again with the caller's help (trial decryption). */
 #include "tls_record.h"
 
+#include "tls_sslv2.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +46,8 @@ int tls_record_looks_like_tls(const uint8_t *p, size_t n, bool from_client)
                        p[0] != TLS_CT_ALERT
                    ? 0
                    : -1;
+    if (from_client && tls_sslv2_is_hello(p, n) == 1)
+        return 1; /* an SSLv2-format ClientHello (RFC 5246 §E.2) */
     if (!tls_record_plausible(p))
         return 0;
     /* A connection's first record is its hello, or (caught mid-stream)

@@ -65,6 +65,9 @@ const char *sift_tls_alert_name(uint8_t description);
  * TLS 1.3 only when decrypted). Names are RFC 2253 strings. */
 struct sift_tls_certificate {
     bool present;
+    bool parsed;                  /* the DER was read: the names and dates
+                                     below mean something (sha256 and
+                                     chain_length are there either way) */
     const char *subject, *issuer; /* NUL-terminated UTF-8; never NULL when
                                      present (may be empty) */
     const char *subject_cn, *issuer_cn; /* their commonName ("" when

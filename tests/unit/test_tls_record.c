@@ -13,6 +13,7 @@
 #include "check_main.h"
 #include "tls_crypto.h"
 #include "tls_record.h"
+#include "tls_sslv2.h"
 #include "tls_vectors.h"
 
 /* --- the stream and the event log ----------------------------------- */
@@ -524,7 +525,8 @@ static const struct first firsts[] = {
     {"length 18432", B(0x17, 0x03, 0x03, 0x48, 0x00, 0x00), 1, 1},
     {"length 18433", B(0x17, 0x03, 0x03, 0x48, 0x01, 0x00), 0, 0},
     {"TLS 1.4?", B(0x16, 0x03, 0x05, 0x00, 0x10, 0x01), 0, 0},
-    {"SSLv2 hello", B(0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15), 0, 0},
+    {"SSLv2 hello", B(0x80, 0x2e, 0x01, 0x03, 0x01, 0x00, 0x15), 1, 0},
+    {"SSLv2 server hello", B(0x80, 0x2e, 0x04, 0x00, 0x01, 0x00, 0x15), 0, 0},
     {"HTTP/1.1", B('G', 'E', 'T', ' ', '/', ' ', 'H'), 0, 0},
     {"HTTP/2", B('P', 'R', 'I', ' ', '*', ' '), 0, 0},
     {"one byte of HTTP", B('G'), 0, 0},
@@ -543,6 +545,38 @@ START_TEST(looks_like_tls)
                   "%s from the client", f->what);
     ck_assert_msg(tls_record_looks_like_tls(f->p, f->n, false) == f->server,
                   "%s from the server", f->what);
+}
+END_TEST
+
+/* An SSLv2-format ClientHello (RFC 5246 §E.2) becomes the TLS hello it
+ * stands for: the challenge right-aligned in the random, SSLv2-only
+ * cipher specs left out, no extensions. */
+START_TEST(sslv2_hello_rewritten)
+{
+    static const uint8_t v2[] = {
+        0x80, 0x1f, 0x01, 0x03, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00, 0x10,
+        0x07, 0x00, 0xc0, /* SSL_CK_DES_192_EDE3_CBC_WITH_MD5: dropped */
+        0x00, 0x00, 0x2f, /* TLS_RSA_WITH_AES_128_CBC_SHA */
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    ck_assert_int_eq(tls_sslv2_is_hello(v2, sizeof v2), 1);
+    ck_assert_uint_eq(tls_sslv2_record_len(v2), sizeof v2);
+    uint8_t out[TLS_SSLV2_OUT_MAX];
+    size_t n = tls_sslv2_rewrite(v2, sizeof v2, out);
+    static const uint8_t want_head[] = {0x16, 0x03, 0x01, 0x00, 0x2d, 0x01,
+                                        0x00, 0x00, 0x29, 0x03, 0x01};
+    ck_assert_uint_eq(n, 5 + 4 + 2 + 32 + 1 + 2 + 2 + 2);
+    ck_assert_mem_eq(out, want_head, sizeof want_head);
+    static const uint8_t zeros[16] = {0};
+    ck_assert_mem_eq(out + 11, zeros, 16);
+    ck_assert_mem_eq(out + 27, v2 + 17, 16);
+    static const uint8_t want_tail[] = {0x00, 0x00, 0x02, 0x00, 0x2f, 0x01,
+                                        0x00};
+    ck_assert_mem_eq(out + 43, want_tail, sizeof want_tail);
+    /* A challenge of 15 bytes is not valid. */
+    uint8_t bad[sizeof v2];
+    memcpy(bad, v2, sizeof v2);
+    bad[10] = 0x0f;
+    ck_assert_uint_eq(tls_sslv2_rewrite(bad, sizeof bad - 1, out), 0);
 }
 END_TEST
 
@@ -591,6 +625,7 @@ static Suite *suite(void)
     tcase_add_loop_test(l, length_limit, 0, 3);
     tcase_add_loop_test(l, looks_like_tls, 0, sizeof firsts / sizeof firsts[0]);
     tcase_add_test(l, rfc8448_first_records);
+    tcase_add_test(l, sslv2_hello_rewritten);
     suite_add_tcase(s, l);
     return s;
 }
