@@ -4,7 +4,7 @@
 # something is missing. Run as root or with sudo available.
 set -eu
 packages="meson ninja-build gcc clang libclang-rt-14-dev pkg-config \
-zlib1g-dev libcjson-dev check libzstd-dev libbrotli-dev libssl-dev python3 python3-jsonschema sqlite3"
+zlib1g-dev libcjson-dev check libzstd-dev libbrotli-dev libssl-dev libnghttp2-dev python3 python3-jsonschema sqlite3"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -218,11 +218,25 @@ static size_t scheme_len(const char *s, size_t n)
     return 0;
 }
 
-/* The Host header, or the server's address and port (the scheme's
- * default port, 80 or 443, left out). */
+/* "https://" over TLS, "http://" otherwise; HTTP/2's :scheme when it
+ * names one of them (RFC 9113 §8.3.1). */
+static const char *scheme_of(const struct sift_http_transaction *t)
+{
+    const struct sift_http_header *h = har_header(&t->request, ":scheme");
+    if (h != NULL && har_ieq(h->value, h->value_len, "https"))
+        return "https://";
+    if (h != NULL && har_ieq(h->value, h->value_len, "http"))
+        return "http://";
+    return t->tls != NULL ? "https://" : "http://";
+}
+
+/* HTTP/2's :authority, the Host header, or the server's address and port
+ * (the scheme's default port, 80 or 443, left out). */
 static void put_authority(FILE *out, const struct sift_http_transaction *t)
 {
-    const struct sift_http_header *h = har_header(&t->request, "host");
+    const struct sift_http_header *h = har_header(&t->request, ":authority");
+    if (h == NULL || h->value_len == 0)
+        h = har_header(&t->request, "host");
     if (h != NULL && h->value_len > 0) {
         put_uri(out, h->value, h->value_len, URI_HOST);
         return;
@@ -239,7 +253,8 @@ static void put_authority(FILE *out, const struct sift_http_transaction *t)
         fprintf(out, "[%s]", addr);
     else
         fputs(addr, out);
-    if (c->server_port != (t->tls != NULL ? 443 : 80))
+    bool https = strcmp(scheme_of(t), "https://") == 0;
+    if (c->server_port != (https ? 443 : 80))
         fprintf(out, ":%u", (unsigned)c->server_port);
 }
 
@@ -257,10 +272,10 @@ void har_put_url(FILE *out, const struct sift_http_transaction *t)
         put_uri(out, tg + k, end - k, URI_HOST);
         put_uri(out, tg + end, n - end, URI_REST);
     } else if (n > 0 && har_ieq(rq->method, rq->method_len, "CONNECT")) {
-        fputs(t->tls != NULL ? "https://" : "http://", out); /* authority */
+        fputs(scheme_of(t), out); /* authority form */
         put_uri(out, tg, n, URI_HOST);
     } else {
-        fputs(t->tls != NULL ? "https://" : "http://", out);
+        fputs(scheme_of(t), out);
         put_authority(out, t);
         if (n == 0 || tg[0] != '/')
             fputc('/', out); /* asterisk form, or junk: still a path */

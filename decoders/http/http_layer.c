@@ -8,9 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "h2_conn.h"
+#include "h2_frame.h"
 #include "http_msg.h"
 #include "http_stream.h"
 #include "websocket.h"
+
+/* Server bytes held while a connection's client has not spoken: an h2c
+ * server may send its SETTINGS before the client's preface arrives. */
+#define MAX_SERVER_HOLD (64u << 10)
 
 struct http_txn {
     struct http_txn *next;
@@ -38,6 +44,11 @@ struct http_conn {
     bool decided;  /* found to be HTTP, or another protocol */
     bool counted;
     uint64_t ws_txn;
+    struct h2_conn *h2;   /* the connection speaks HTTP/2 */
+    bool client_spoke;    /* the client's first bytes came */
+    uint8_t *held;        /* server bytes before that (see above) */
+    size_t held_len;
+    int64_t held_ts;
 };
 
 struct http_layer {
@@ -46,6 +57,7 @@ struct http_layer {
     struct http_body_budget budget;
     struct http_body_limits body_lim;
     struct http_stream_limits stream_lim;
+    struct h2_limits h2_lim;
     struct http_conn **buckets;
     size_t nbuckets, count;
     uint64_t next_id;
@@ -271,6 +283,52 @@ static void response_head(struct http_conn *c, struct http_head *hd,
     c->reading_txn[SIFT_TCP_FROM_SERVER] = t;
 }
 
+/* --- HTTP/2 ----------------------------------------------------------- */
+
+static void h2_emit(void *ctx, struct sift_http_transaction *t)
+{
+    struct http_conn *c = ctx;
+    struct http_layer *h = c->layer;
+    t->id = ++h->next_id;
+    h->stats.transactions++;
+    if (h->cb.on_transaction != NULL)
+        h->cb.on_transaction(h->cb.ctx, t);
+}
+
+/* The connection is HTTP/2 from here: both HTTP/1.x streams stop. */
+static bool start_h2(struct http_conn *c, bool preface)
+{
+    struct h2_conn_cb cb = {c, h2_emit};
+    c->h2 = h2_conn_new(c->conn, c->tls, &c->layer->body_lim,
+                        &c->layer->h2_lim, preface, c->next_index, &cb);
+    if (c->h2 == NULL)
+        return false;
+    if (!c->counted)
+        c->layer->stats.http2_connections++;
+    c->counted = c->decided = true;
+    return true;
+}
+
+/* An h2c upgrade (RFC 7540 §3.2): the request becomes stream 1, the 101
+ * goes (kept as a flag), and both sides' next bytes are HTTP/2. */
+static bool upgrade_h2c(struct http_conn *c, struct http_txn *t)
+{
+    if (!t->req.started || c->h2 != NULL || !start_h2(c, true))
+        return false;
+    h2_conn_upgraded(c->h2, &t->req, t->flags);
+    c->layer->stats.upgrades++;
+    struct http_txn **p = &c->first, *prev = NULL;
+    while (*p != NULL && *p != t)
+        prev = *p, p = &(*p)->next;
+    if (*p == t) {
+        *p = t->next;
+        if (c->last == t)
+            c->last = prev;
+        txn_free(t);
+    }
+    return true;
+}
+
 /* --- stream callbacks ------------------------------------------------- */
 
 static int dir_of(const struct http_stream *s)
@@ -374,6 +432,12 @@ static void response_ended(struct http_conn *c, struct http_txn *t,
     if (m->pub.flags & SIFT_HTTP_UPGRADE) {
         bool ws = t->req.started &&
                   http_msg_upgrades_to_websocket(&t->req, &t->resp);
+        if (!ws && http_msg_upgrades_to_h2c(t->req.started ? &t->req : NULL,
+                                            &t->resp) &&
+            upgrade_h2c(c, t)) {
+            http_stream_release(cs, HTTP_AFTER_RAW, ts);
+            return;
+        }
         if (ws)
             start_websocket(c, t);
         else
@@ -409,6 +473,14 @@ static void on_raw(void *ctx, struct http_stream *s, const uint8_t *p,
                    size_t n, int64_t ts)
 {
     struct http_conn *c = ctx;
+    if (c->h2 != NULL) {
+        enum sift_tcp_dir d = (enum sift_tcp_dir)dir_of(s);
+        if (p == NULL)
+            h2_conn_gap(c->h2, d, n, ts);
+        else
+            h2_conn_data(c->h2, c->conn, d, p, n, ts);
+        return;
+    }
     struct ws_stream *ws = c->ws[dir_of(s)];
     if (ws == NULL)
         return;
@@ -488,7 +560,61 @@ static void conn_free(struct http_conn *c)
         http_stream_free(c->stream[d]);
         ws_stream_free(c->ws[d]);
     }
+    h2_conn_free(c->h2);
+    free(c->held);
     free(c);
+}
+
+/* Server bytes before the client's: held while they look like HTTP/2
+ * frames (an h2c server's SETTINGS), and given back when the client turns
+ * out to speak something else. */
+static bool hold_server(struct http_conn *c, const uint8_t *data, size_t len,
+                        int64_t ts)
+{
+    if (c->client_spoke || c->decided || c->held_len + len > MAX_SERVER_HOLD)
+        return false;
+    if (c->held_len == 0) {
+        if (len < H2_FRAME_HEADER)
+            return false;
+        struct h2_frame f = h2_frame_header(data);
+        if (f.type != H2_SETTINGS || f.stream != 0 || f.length % 6 != 0)
+            return false;
+        c->held_ts = ts;
+    }
+    uint8_t *b = realloc(c->held, c->held_len + len);
+    if (b == NULL)
+        return false;
+    memcpy(b + c->held_len, data, len);
+    c->held = b;
+    c->held_len += len;
+    return true;
+}
+
+static void release_held(struct http_conn *c)
+{
+    if (c->held_len == 0)
+        return;
+    if (c->h2 != NULL)
+        h2_conn_data(c->h2, c->conn, SIFT_TCP_FROM_SERVER, c->held,
+                     c->held_len, c->held_ts);
+    else
+        http_stream_feed(c->stream[SIFT_TCP_FROM_SERVER], c->held,
+                         c->held_len, c->held_ts);
+    free(c->held);
+    c->held = NULL;
+    c->held_len = 0;
+}
+
+/* Is this the start of an HTTP/2 connection: ALPN h2, or the preface? */
+static bool begins_h2(struct http_conn *c, enum sift_tcp_dir dir,
+                      const uint8_t *data, size_t len)
+{
+    if (c->decided || c->h2 != NULL)
+        return false;
+    if (c->tls != NULL && strcmp(c->tls->alpn, "h2") == 0)
+        return true;
+    return dir == SIFT_TCP_FROM_CLIENT && !c->client_spoke && data != NULL &&
+           h2_is_preface(data, len);
 }
 
 void http_layer_data(struct http_layer *h, const struct sift_tcp_conn *tc,
@@ -500,6 +626,28 @@ void http_layer_data(struct http_layer *h, const struct sift_tcp_conn *tc,
         return;
     c->conn = tc;
     c->tls = tls;
+    if (c->h2 == NULL && begins_h2(c, dir, data, len)) {
+        bool preface = c->tls == NULL || !tc->midstream;
+        if (!start_h2(c, preface))
+            return;
+    }
+    if (c->h2 != NULL) {
+        if (dir == SIFT_TCP_FROM_CLIENT)
+            c->client_spoke = true;
+        release_held(c);
+        if (data == NULL)
+            h2_conn_gap(c->h2, dir, len, ts);
+        else
+            h2_conn_data(c->h2, tc, dir, data, len, ts);
+        return;
+    }
+    if (dir == SIFT_TCP_FROM_SERVER && data != NULL &&
+        hold_server(c, data, len, ts))
+        return;
+    if (dir == SIFT_TCP_FROM_CLIENT) {
+        c->client_spoke = true;
+        release_held(c);
+    }
     if (data == NULL) {
         c->gap_since_pair[dir] = true;
         http_stream_gap(c->stream[dir], len, ts);
@@ -531,6 +679,9 @@ void http_layer_end(struct http_layer *h, const struct sift_tcp_conn *tc)
         return;
     c->conn = tc;
     int64_t ts = tc->last_ns;
+    release_held(c);
+    if (c->h2 != NULL)
+        h2_conn_end(c->h2, tc, ts);
     http_stream_eof(c->stream[SIFT_TCP_FROM_CLIENT], ts);
     http_stream_eof(c->stream[SIFT_TCP_FROM_SERVER], ts);
     for (int d = 0; d < 2; d++)
@@ -576,6 +727,8 @@ struct http_layer *http_layer_new(const struct sift_http_options *opt,
                                             &h->budget};
     h->stream_lim = (struct http_stream_limits){o->max_header_bytes,
                                                 64u << 10};
+    h->h2_lim = (struct h2_limits){1024, 4 * (uint64_t)o->max_header_bytes,
+                                   4 * o->max_header_bytes, o->max_headers};
     h->nbuckets = 1024;
     h->buckets = calloc(h->nbuckets, sizeof *h->buckets);
     if (h->buckets == NULL) {
@@ -610,7 +763,8 @@ static const char *const flag_names[SIFT_HTTP_FLAG_COUNT] = {
     "te_and_cl", "te_unknown", "bad_chunk", "body_gap", "body_cut",
     "incomplete", "decode_error", "decode_capped", "no_response",
     "no_request", "early_response", "tunnel", "upgrade", "resync",
-    "coding_unknown",
+    "coding_unknown", "h2_pushed", "h2_reset", "h2_goaway",
+    "h2_headers_lost", "h2c_upgrade", "extended_connect", "h2_stream_limit",
 };
 
 const char *sift_http_flag_name(uint32_t bit)

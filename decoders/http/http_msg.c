@@ -199,6 +199,16 @@ bool http_msg_upgrades_to_websocket(const struct http_msg *req,
     return http_list_has(v, n, "websocket");
 }
 
+bool http_msg_upgrades_to_h2c(const struct http_msg *req,
+                              const struct http_msg *resp)
+{
+    char v[256];
+    size_t n = http_msg_joined(resp, "upgrade", v, sizeof v);
+    if (n == 0 && req != NULL)
+        n = http_msg_joined(req, "upgrade", v, sizeof v);
+    return http_list_has(v, n, "h2c");
+}
+
 void http_msg_request_framing(struct http_msg *req, struct http_framing *fr)
 {
     fr->kind = HTTP_BODY_NONE;
@@ -225,7 +235,8 @@ void http_msg_response_framing(struct http_msg *resp,
     }
     if (status == 101) {
         resp->pub.flags |= SIFT_HTTP_UPGRADE;
-        fr->after = http_msg_upgrades_to_websocket(req, resp)
+        fr->after = http_msg_upgrades_to_websocket(req, resp) ||
+                            http_msg_upgrades_to_h2c(req, resp)
                         ? HTTP_AFTER_RAW
                         : HTTP_AFTER_TUNNEL;
         return;

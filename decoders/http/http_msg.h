@@ -37,6 +37,8 @@ bool http_msg_is_connect(const struct http_msg *req);
 bool http_msg_wants_upgrade(const struct http_msg *req);
 bool http_msg_upgrades_to_websocket(const struct http_msg *req,
                                     const struct http_msg *resp);
+bool http_msg_upgrades_to_h2c(const struct http_msg *req,
+                              const struct http_msg *resp);
 
 /* The message ended: sizes, body and times go into pub. */
 void http_msg_finish(struct http_msg *m, uint32_t flags, uint64_t wire,

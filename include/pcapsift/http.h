@@ -53,8 +53,25 @@ enum sift_http_flag {
     SIFT_HTTP_RESYNC = 1u << 22,        /* bytes skipped before this
                                            message to find its start */
     SIFT_HTTP_CODING_UNKNOWN = 1u << 23,/* a content coding not decoded */
+    /* HTTP/2 (RFC 9113) */
+    SIFT_HTTP_H2_PUSHED = 1u << 24,     /* server push: the request is the
+                                           PUSH_PROMISE's */
+    SIFT_HTTP_H2_RESET = 1u << 25,      /* RST_STREAM ended the stream
+                                           (h2_error says why) */
+    SIFT_HTTP_H2_GOAWAY = 1u << 26,     /* a GOAWAY left the stream
+                                           unprocessed, or came before it
+                                           ended */
+    SIFT_HTTP_H2_HEADERS_LOST = 1u << 27, /* a header block lost in a gap or
+                                           not decodable (HPACK state
+                                           unknown): fields missing */
+    SIFT_HTTP_H2C_UPGRADE = 1u << 28,   /* sent as HTTP/1.1 "Upgrade: h2c",
+                                           answered 101, then HTTP/2 */
+    SIFT_HTTP_EXTENDED_CONNECT = 1u << 29, /* CONNECT with :protocol
+                                           (RFC 8441: WebSocket...) */
+    SIFT_HTTP_H2_STREAM_LIMIT = 1u << 30, /* emitted before it ended: too
+                                           many streams open at once */
 };
-#define SIFT_HTTP_FLAG_COUNT 24
+#define SIFT_HTTP_FLAG_COUNT 31
 
 const char *sift_http_flag_name(uint32_t bit);
 
@@ -77,7 +94,8 @@ struct sift_http_message {
     int status;
     const char *reason;
     size_t reason_len;
-    int version;                      /* 9, 10, 11: major * 10 + minor */
+    int version;                      /* 9, 10, 11, 20: major * 10 +
+                                         minor */
     const struct sift_http_header *headers;
     size_t header_count;
     const struct sift_http_header *trailers; /* chunked trailer section */
@@ -103,6 +121,11 @@ struct sift_http_transaction {
     const struct sift_tls_info *tls;  /* NULL: cleartext; else decrypted
                                          from this TLS connection */
     uint32_t index;                   /* 0, 1, ... on its connection */
+    uint32_t stream_id;               /* HTTP/2 stream; 0 for HTTP/1.x */
+    uint32_t h2_error;                /* HTTP/2 RST_STREAM or GOAWAY error
+                                         code (with H2_RESET, H2_GOAWAY) */
+    uint32_t promised_by;             /* H2_PUSHED: the stream whose
+                                         PUSH_PROMISE announced it */
     struct sift_http_message request, response;
     const struct sift_http_message *interim; /* 1xx responses */
     size_t interim_count;

@@ -13,14 +13,13 @@ what tshark 4.0 decrypts with the same keys.
        it; the client sent it again, and that copy is a transaction);
      - large-holes.pcap lost 3776 bytes of its download from the file:
        the body cannot match, the lost bytes must be counted exactly;
-     - ALPN h2 connections give no HTTP/1.x transactions (HTTP/2 is the
-       next issue) but must be described by `pcapsift tls`.
+     - h2.pcap (ALPN h2) gives its HTTP/2 streams as the same rows.
 2. Connections: `pcapsift tls` gives every connection's version, cipher
    suite, SNI and ALPN as the client negotiated them (expected.tsv) and as
    tshark reads them (tshark.tsv), and says `decrypted` for each.
 3. tshark's requests (tshark_http.tsv): every request tshark decrypts,
    pcapsift has too, except the rejected early request (tshark decrypts
-   0-RTT data whether or not the server accepted it) and HTTP/2.
+   0-RTT data whether or not the server accepted it).
 4. Key variants: resume-tls12-*.first.keys decrypt every connection (the
    master secret carries over); resume-tls13-psk.first.keys only the first
    (the others are no_keys); keyupdate.nss.keys (no OpenSSL-only labels)
@@ -117,8 +116,6 @@ class Checker:
         for c in sorted(want):
             rows = [r for r in want[c] if not (
                 r["status"] == "-" and "REJECTED" in r["note"])]
-            if rows and rows[0]["alpn"] == "h2":
-                continue
             exp.append(rows)
         if len(conns) != len(exp):
             return self.fail(cap, "%d connections with transactions, want "
@@ -166,7 +163,7 @@ class Checker:
 
     def check_tshark_http(self, cap, reqs):
         """Every request tshark decrypted is one of pcapsift's."""
-        if not reqs or reqs[0]["capture"] == "h2.pcap":
+        if not reqs:
             return
         got = transactions(self.pcapsift, self.real, cap)
         ours = collections.Counter()
