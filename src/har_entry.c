@@ -434,6 +434,12 @@ void har_entry_write(struct jsonw *w, const struct sift_http_transaction *t,
     write_security(w, t->tls);
     jsonw_u64(w, "_transactionId", t->id);
     jsonw_u64(w, "_connectionIndex", t->index);
+    if (t->stream_id != 0) /* HTTP/2 */
+        jsonw_u64(w, "_streamId", t->stream_id);
+    if (t->flags & SIFT_HTTP_H2_PUSHED)
+        jsonw_u64(w, "_promisedBy", t->promised_by);
+    if (t->flags & (SIFT_HTTP_H2_RESET | SIFT_HTTP_H2_GOAWAY))
+        jsonw_u64(w, "_http2ErrorCode", t->h2_error);
     write_flags(w, t->flags);
     uint64_t missing =
         sat_add(t->request.present ? t->request.missing_bytes : 0,

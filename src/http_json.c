@@ -98,6 +98,41 @@ static void json_endpoints(struct jsonw *w, const struct sift_tcp_conn *c)
     jsonw_u64(w, "server_port", c->server_port);
 }
 
+/* RFC 9113 §7 error codes. */
+static const char *h2_error_text(uint32_t code)
+{
+    static const char *const names[] = {
+        "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
+        "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR",
+        "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR",
+        "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED",
+    };
+    return code < sizeof names / sizeof names[0] ? names[code] : "unknown";
+}
+
+/* HTTP/2: the stream and how it ended; null for HTTP/1.x. */
+static void http2_json(struct jsonw *w, const struct sift_http_transaction *t)
+{
+    if (t->stream_id == 0) {
+        jsonw_null(w, "http2");
+        return;
+    }
+    jsonw_object(w, "http2");
+    jsonw_u64(w, "stream", t->stream_id);
+    if (t->flags & SIFT_HTTP_H2_PUSHED)
+        jsonw_u64(w, "promised_by", t->promised_by);
+    else
+        jsonw_null(w, "promised_by");
+    if (t->flags & (SIFT_HTTP_H2_RESET | SIFT_HTTP_H2_GOAWAY)) {
+        jsonw_str(w, "error", h2_error_text(t->h2_error));
+        jsonw_u64(w, "error_code", t->h2_error);
+    } else {
+        jsonw_null(w, "error");
+        jsonw_null(w, "error_code");
+    }
+    jsonw_end(w);
+}
+
 void http_json_transaction(struct jsonw *w,
                            const struct sift_http_transaction *t,
                            uint64_t id, uint64_t conn_id, bool bodies)
@@ -119,6 +154,7 @@ void http_json_transaction(struct jsonw *w,
     else
         jsonw_null(w, "connect_ns");
     tls_json_summary(w, "tls", t->tls);
+    http2_json(w, t);
     json_message(w, "request", &t->request, true, bodies);
     json_message(w, "response", &t->response, false, bodies);
     if (t->interim_count > 0) {
@@ -182,9 +218,11 @@ size_t http_host_of(const struct sift_http_transaction *t, char *buf,
                     size_t cap)
 {
     const struct sift_http_message *r = &t->request;
+    /* HTTP/2's :authority first (RFC 9113 §8.3.1), then Host. */
     for (size_t i = 0; r->present && i < r->header_count; i++) {
         const struct sift_http_header *h = &r->headers[i];
-        if (h->name_len == 4 && strncasecmp(h->name, "host", 4) == 0) {
+        if ((h->name_len == 10 && memcmp(h->name, ":authority", 10) == 0) ||
+            (h->name_len == 4 && strncasecmp(h->name, "host", 4) == 0)) {
             size_t n = h->value_len < cap - 1 ? h->value_len : cap - 1;
             memcpy(buf, h->value, n);
             buf[n] = '\0';

@@ -17,6 +17,8 @@
 #include "pcapsift/cursor.h"
 
 #define MAX_INTERIM 16
+/* The largest HPACK dynamic table followed (RFC 7541 §4.2). */
+#define H2_MAX_TABLE (1u << 20)
 
 struct h2_conn;
 
@@ -367,8 +369,10 @@ static void settings(struct h2_side *sd, const struct h2_frame *f,
         uint16_t id = sift_cursor_be16(&c);
         uint32_t v = sift_cursor_be32(&c);
         if (id == 1) { /* SETTINGS_HEADER_TABLE_SIZE */
+            /* A table past the cap is not followed (a bomb): an encoder
+             * that uses it makes the table unknown, no more. */
             sd->table_pending = true;
-            sd->table_size = v;
+            sd->table_size = v < H2_MAX_TABLE ? v : H2_MAX_TABLE;
         } else if (id == 5 && v >= H2_DEFAULT_MAX_FRAME &&
                    v <= H2_LARGEST_FRAME && v > peer->rd.max_frame) {
             peer->rd.max_frame = v; /* the peer may send frames this big */
