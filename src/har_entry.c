@@ -145,6 +145,10 @@ static void write_headers(struct jsonw *w, const char *key,
 {
     jsonw_array(w, key);
     for (size_t i = 0; h != NULL && i < n; i++) {
+        /* HTTP/2's :status is the status field already; browsers leave it
+         * out of the headers (the request's pseudo-headers they keep). */
+        if (h[i].name_len == 7 && memcmp(h[i].name, ":status", 7) == 0)
+            continue;
         jsonw_object(w, NULL);
         jsonw_strn(w, "name", h[i].name, h[i].name_len);
         jsonw_strn(w, "value", h[i].value, h[i].value_len);

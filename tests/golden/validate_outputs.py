@@ -26,7 +26,8 @@ def captures(root):
     for p in pats:
         out += [(c, []) for c in sorted(glob.glob(os.path.join(root, p)))]
     # HTTPS, with the key log beside each capture (DSB files carry theirs).
-    for p in ("testdata/tls/real/*.pcap*", "testdata/tls/gen/*.pcap"):
+    for p in ("testdata/tls/real/*.pcap*", "testdata/tls/gen/*.pcap",
+              "testdata/h2/real/*.pcap*"):
         for c in sorted(glob.glob(os.path.join(root, p))):
             keys = c.rsplit(".", 1)[0] + ".keys"
             out.append((c, ["--keylog", keys] if os.path.exists(keys)

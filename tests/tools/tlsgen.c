@@ -2,7 +2,7 @@
 /*
  * tlsgen: writes deterministic TLS test captures with their key logs.
  *
- *   tlsgen [--seg N] [--drop K[,K...]] [--conns N] [--body BYTES]
+ *   tlsgen [--seg N] [--drop K[,K...]] [--conns N] [--body BYTES] [--mix]
  *          SCENARIO OUTDIR
  *   tlsgen --list
  *
@@ -21,6 +21,10 @@
  *   plus SCENARIO.first.keys (resume-*), SCENARIO.partial.keys
  *   (one-direction-keys), SCENARIO.openssl.keys (keyupdate: also OpenSSL's
  *   non-standard *_TRAFFIC_SECRET_N lines) and big-clear.pcap (big).
+ *
+ * big --mix (bench/tls.sh) varies what big's connections carry: TLS 1.3 and
+ * 1.2 with AES-GCM and ChaCha20 (mix_suites), 1 to 8 transactions of
+ * web-like sizes each (mix_tx); --body is then not used.
  *
  * After every connection both byte streams are parsed back and compared with
  * the plan, and at the end the pcap is read back and checked (checksums,
@@ -499,6 +503,100 @@ static void run_pipelined(struct run *r)
     conn_end(&c);
 }
 
+/* --mix: the TLS version and suite of every connection, by its number
+ * (of each 10: TLS 1.3 AES-128-GCM 4, AES-256-GCM 1, ChaCha20 1; TLS 1.2
+ * ECDHE AES-128-GCM 2, AES-256-GCM 1, ChaCha20 1). */
+static const struct {
+    int ver;
+    const char *suite;
+} mix_suites[10] = {
+    {13, "TLS_AES_128_GCM_SHA256"},        {12, "ECDHE-RSA-AES128-GCM-SHA256"},
+    {13, "TLS_AES_128_GCM_SHA256"},        {13, "TLS_CHACHA20_POLY1305_SHA256"},
+    {12, "ECDHE-ECDSA-AES256-GCM-SHA384"}, {13, "TLS_AES_128_GCM_SHA256"},
+    {12, "ECDHE-RSA-AES128-GCM-SHA256"},   {13, "TLS_AES_256_GCM_SHA384"},
+    {12, "ECDHE-RSA-CHACHA20-POLY1305"},   {13, "TLS_AES_128_GCM_SHA256"},
+};
+
+/* Sets both sides of connection i to its --mix version and suite. */
+static void mix_suite(struct conn *c, int i)
+{
+    int m = (i - 1) % 10;
+    int v = mix_suites[m].ver == 13 ? TLS1_3_VERSION : TLS1_2_VERSION;
+    for (int s = 0; s < 2; s++) {
+        SSL *ssl = c->sd[s].ssl;
+        if (!SSL_set_min_proto_version(ssl, v) ||
+            !SSL_set_max_proto_version(ssl, v) ||
+            !(mix_suites[m].ver == 13
+                  ? SSL_set_ciphersuites(ssl, mix_suites[m].suite)
+                  : SSL_set_cipher_list(ssl, mix_suites[m].suite)))
+            die_ssl("--mix: setting the suite");
+    }
+}
+
+static void mix_check(struct conn *c, int i)
+{
+    const char *got =
+        SSL_CIPHER_get_name(SSL_get_current_cipher(c->sd[CLI].ssl));
+    if (strcmp(got, mix_suites[(i - 1) % 10].suite) != 0)
+        die("conn %d: negotiated %s, not %s", i, got,
+            mix_suites[(i - 1) % 10].suite);
+}
+
+/* A size in [lo, hi] from the generator state s. */
+static size_t size_in(uint64_t *s, size_t lo, size_t hi)
+{
+    return lo + (size_t)(mix64(s) % (hi - lo + 1));
+}
+
+/* --mix: transaction k of connection i, its size from a web-like mix: 30%
+ * JSON answers (100 B - 4 KB), 25% text (2 - 120 KB; half chunked in 8 KiB
+ * chunks), 25% images (8 - 250 KB), 15% downloads (250 KB - 2 MB), 5%
+ * uploads (1 - 64 KB of JSON, 201 with 200 bytes). */
+static struct tx *mix_tx(struct run *r, int i, unsigned k, uint64_t *s)
+{
+    char target[64];
+    uint64_t seed = seed_for(r, i, k);
+    unsigned cls = (unsigned)(mix64(s) % 100), id = (unsigned)(mix64(s) % 1000);
+    if (cls < 30) {
+        snprintf(target, sizeof target, "/api/%d/%u.json", i, id);
+        return tx_get(target, size_in(s, 100, 4000), BODY_JSON, 0, seed);
+    }
+    if (cls < 55) {
+        snprintf(target, sizeof target, "/static/%d/%u.js", i, id);
+        return tx_get(target, size_in(s, 2000, 120000), BODY_TEXT,
+                      id % 2 ? 8192 : 0, seed);
+    }
+    if (cls < 80) {
+        snprintf(target, sizeof target, "/img/%d/%u.jpg", i, id);
+        return tx_get(target, size_in(s, 8000, 250000), BODY_BIN, 0, seed);
+    }
+    if (cls < 95) {
+        snprintf(target, sizeof target, "/media/%d/%u.bin", i, id);
+        return tx_get(target, size_in(s, 250000, 2000000), BODY_BIN, 0, seed);
+    }
+    snprintf(target, sizeof target, "/api/%d/upload", i);
+    return tx_post(target, size_in(s, 1000, 64000), 201, 200, 0, seed);
+}
+
+/* The transactions of big's connection i: 4, or with --mix 1 to 8. */
+static size_t big_plan(struct run *r, int i, size_t body, struct tx **t)
+{
+    uint64_t s;
+    size_t n;
+    if (!r->mix) {
+        t[0] = tx_get("/big/a.bin", body, BODY_BIN, 0, seed_for(r, i, 0));
+        t[1] = tx_post("/big/upload", body / 4, 201, 128, 0, seed_for(r, i, 1));
+        t[2] = tx_get("/big/c.txt", body, BODY_TEXT, 16384, seed_for(r, i, 2));
+        t[3] = tx_get("/big/d.bin", body, BODY_BIN, 0, seed_for(r, i, 3));
+        return 4;
+    }
+    s = seed_for(r, i, 99);
+    n = 1 + (size_t)(mix64(&s) % 8);
+    for (size_t k = 0; k < n; k++)
+        t[k] = mix_tx(r, i, (unsigned)k, &s);
+    return n;
+}
+
 /* Benchmark capture, and the same HTTP bytes over plain TCP. */
 static void run_big(struct run *r)
 {
@@ -512,27 +610,28 @@ static void run_big(struct run *r)
     if (net_open(&r->clear, path) != 0)
         die("cannot write %s", path);
     for (int i = 1; i <= conns; i++) {
-        struct tx *t[4];
+        struct tx *t[8];
         struct conn c;
         uint64_t start;
-        t[0] = tx_get("/big/a.bin", body, BODY_BIN, 0, seed_for(r, i, 0));
-        t[1] = tx_post("/big/upload", body / 4, 201, 128, 0, seed_for(r, i, 1));
-        t[2] = tx_get("/big/c.txt", body, BODY_TEXT, 16384, seed_for(r, i, 2));
-        t[3] = tx_get("/big/d.bin", body, BODY_BIN, 0, seed_for(r, i, 3));
+        size_t n = big_plan(r, i, body, t);
         /* both files start each connection at the same time (conn_open
          * then moves both clocks to the same next whole second) */
         start = r->net.clock_us > r->clear.clock_us ? r->net.clock_us
                                                     : r->clear.clock_us;
         r->net.clock_us = r->clear.clock_us = start;
         conn_open(&c, r, &r->net, 0, i);
+        if (r->mix)
+            mix_suite(&c, i);
         conn_handshake(&c);
-        for (int k = 0; k < 4; k++)
+        if (r->mix)
+            mix_check(&c, i);
+        for (size_t k = 0; k < n; k++)
             conn_tx(&c, t[k]);
         conn_close(&c);
         conn_end(&c);
         /* the cleartext twin reuses the plan (the same bytes) */
         conn_open(&c, r, &r->clear, 1, i);
-        for (int k = 0; k < 4; k++) {
+        for (size_t k = 0; k < n; k++) {
             c.tx[c.ntx++] = t[k];
             send_request(&c, t[k]);
             send_response(&c, t[k]);
@@ -540,7 +639,7 @@ static void run_big(struct run *r)
         }
         conn_close(&c);
         conn_end(&c);
-        for (int k = 0; k < 4; k++)
+        for (size_t k = 0; k < n; k++)
             tx_release(t[k]); /* only the .expected rows are still needed */
     }
 }
@@ -732,7 +831,7 @@ static const struct scen scens[] = {
      GAP_NONE, 0},
     {"big",
      "benchmark: --conns N (200) x 4 transactions with --body BYTES (256 "
-     "KiB); also big-clear.pcap",
+     "KiB), or --mix; also big-clear.pcap",
      run_big, 13, "TLS_AES_128_GCM_SHA256", 0, SEG_MSS, PLAN_DEFAULT, GAP_NONE,
      0},
 };
@@ -743,7 +842,7 @@ static const struct scen scens[] = {
 static void usage(void)
 {
     fputs("usage: tlsgen [--seg N] [--drop K[,K...]] [--conns N] "
-          "[--body BYTES] SCENARIO OUTDIR\n"
+          "[--body BYTES] [--mix] SCENARIO OUTDIR\n"
           "       tlsgen --list\n",
           stderr);
     exit(2);
@@ -786,6 +885,8 @@ int main(int argc, char **argv)
             r.seg_override = num_arg(argv[++i]);
         } else if (strcmp(argv[i], "--conns") == 0 && i + 1 < argc) {
             r.conns = (int)num_arg(argv[++i]);
+        } else if (strcmp(argv[i], "--mix") == 0) {
+            r.mix = 1;
         } else if (strcmp(argv[i], "--body") == 0 && i + 1 < argc) {
             r.body = num_arg(argv[++i]);
         } else if (strcmp(argv[i], "--drop") == 0 && i + 1 < argc) {

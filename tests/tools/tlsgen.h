@@ -290,6 +290,7 @@ struct run {
     size_t ndrops;
     int conns;
     size_t body;
+    int mix; /* big: suites and sizes vary by connection (--mix) */
 };
 
 /* One side of a connection: an SSL object, or plain TCP (big-clear). */
