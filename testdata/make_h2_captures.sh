@@ -83,6 +83,7 @@ cap_init_traps
 # /dir.failed (before the EXIT trap deletes it).
 debug_keep() {
     local rc=$?
+    set +e      # (exit "$rc") below must not end the trap before cap_cleanup
     if [ "$rc" != 0 ] && [ -n "${SIFT_H2_REAL_DEBUG:-}" ] && [ -n "$WORK" ] && [ -d "$WORK" ]; then
         rm -rf "$SIFT_H2_REAL_DEBUG.failed" && cp -a "$WORK" "$SIFT_H2_REAL_DEBUG.failed"
     fi
