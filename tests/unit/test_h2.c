@@ -554,8 +554,8 @@ static void client_bytes(struct buf *b, size_t *data_at, size_t *next_at)
     frame(b, H2_DATA, H2_END_STREAM | H2_PADDED, 3, "\0", 1); /* empty */
     frame(b, H2_PING, 0, 0, "12345678", 8);
     u32_frame(b, H2_RST_STREAM, 3, 8);
-    frame(b, H2_SETTINGS, H2_ACK, 0, NULL, 0);
     goaway_frame(b, 0, 0);
+    frame(b, H2_SETTINGS, H2_ACK, 0, NULL, 0); /* empty, and the last */
     buf_free(&p);
     buf_free(&hb);
     nghttp2_hd_deflate_del(d);
@@ -605,6 +605,7 @@ START_TEST(test_reader_splits)
             ck_assert_ptr_nonnull(strstr(whole, "D/0/3/10:10:0123456789\n"
                                                 "D/9/3/1:0:\n"));
             ck_assert_ptr_nonnull(strstr(whole, "FGOAWAY/0/0/11:"));
+            ck_assert_ptr_nonnull(strstr(whole, "FSETTINGS/1/0/0:811c9dc5\n"));
         } else {
             ck_assert_ptr_nonnull(strstr(whole, "FPUSH_PROMISE/c/1/"));
             ck_assert_ptr_nonnull(strstr(whole, "D/1/1/6:6:<html>\n"));
@@ -706,10 +707,18 @@ START_TEST(test_reader_gap_over_header)
     ck_assert_msg(strstr(log_buf, "R:16\nD/9/3/1:0:\nFPING/0/0/8:") != NULL,
                   "%s", log_buf);
     ck_assert_ptr_nonnull(strstr(log_buf, "FGOAWAY/0/0/11:"));
+    /* The same with the bytes after the gap in one piece: the frame is
+     * found inside one scan. */
+    rd_gap(&b, data_at + 50, next_at + 3 - data_at - 50, b.len);
+    ck_assert_msg(strstr(log_buf, "R:16\nD/9/3/1:0:\nFPING/0/0/8:") != NULL,
+                  "%s", log_buf);
     /* Over the whole of the PRIORITY frame and the DATA header: the DATA
      * payload (111 bytes) is skipped. */
     size_t prio_at = data_at - 1 - H2_FRAME_HEADER - 14;
     rd_gap(&b, prio_at, 14 + H2_FRAME_HEADER, 64);
+    ck_assert_msg(strstr(log_buf, "R:111\nD/0/3/10:10:0123456789\n") != NULL,
+                  "%s", log_buf);
+    rd_gap(&b, prio_at, 14 + H2_FRAME_HEADER, b.len);
     ck_assert_msg(strstr(log_buf, "R:111\nD/0/3/10:10:0123456789\n") != NULL,
                   "%s", log_buf);
     ck_assert_ptr_null(strstr(log_buf, "FPRIORITY"));
@@ -917,6 +926,24 @@ static void cv_step(struct convo *c, int d)
         cv_step(c, d);                                                        \
     } while (0)
 
+/* HEADERS of the block's first `first` bytes, then CONTINUATIONs of
+ * `each` bytes (a PING from the other side in between would be fine; one
+ * from the same side would cut the block, RFC 9113 §6.10). */
+static void cv_split_headers(struct convo *c, int d, uint8_t flags,
+                             uint32_t stream, size_t first, size_t each)
+{
+    const struct buf *hb = &c->hb;
+    ck_assert_uint_lt(first, hb->len);
+    frame(&c->out[d], H2_HEADERS, flags, stream, hb->data, first);
+    for (size_t at = first; at < hb->len; at += each) {
+        size_t n = hb->len - at < each ? hb->len - at : each;
+        frame(&c->out[d], H2_CONTINUATION,
+              at + n == hb->len ? H2_END_HEADERS : 0, stream, hb->data + at,
+              n);
+    }
+    cv_step(c, d);
+}
+
 static void cv_data(struct convo *c, int d, uint8_t flags, uint32_t stream,
                     const char *s)
 {
@@ -977,8 +1004,10 @@ START_TEST(test_conn_interleaved)
     cv_init(&c);
     cv_step(&c, C);
     cv_step(&c, S);
-    CV_HEADERS(&c, C, H2_END_STREAM, 1, ":method", "GET", ":scheme",
-               "https", ":path", "/one", ":authority", "example.com");
+    /* Stream 1's request over HEADERS and three CONTINUATIONs. */
+    block(c.enc[C], &c.hb, ":method", "GET", ":scheme", "https", ":path",
+          "/one", ":authority", "example.com", "accept", "text/plain", NULL);
+    cv_split_headers(&c, C, H2_END_STREAM, 1, 3, 7);
     CV_HEADERS(&c, C, 0, 3, ":method", "POST", ":scheme", "https", ":path",
                "/three", ":authority", "example.com");
     cv_data(&c, C, 0, 3, "hello");
