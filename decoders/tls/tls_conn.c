@@ -19,6 +19,10 @@
 /* Sequence numbers tried for a resync candidate: first near the estimate
  * from the bytes skipped, then outwards; at most this many in all. */
 #define MAX_SEQ_TRIALS 1024
+/* Bytes of trial decryption allowed per direction: 16 MiB, and 64 more
+ * for each byte the direction carried (see struct tls_dir). */
+#define TRIAL_BUDGET_BASE (16u << 20)
+#define TRIAL_BUDGET_PER_BYTE 64u
 #define NEAR_WINDOW 32
 
 void tls_conn_warn(struct tls_conn *t, const char *fmt, ...)
@@ -674,11 +678,27 @@ static bool find_seq(struct tls_conn *t, struct tls_dir *dir,
         w.hint = hint - dir->seq;
         w.has_hint = true;
     }
-    (void)t;
-    while (seq_next(&w, k))
+    while (seq_next(&w, k)) {
+        if (dir->trial_bytes + len > TRIAL_BUDGET_BASE +
+                                         TRIAL_BUDGET_PER_BYTE *
+                                             dir->stream_bytes)
+        {
+            if (!dir->warned_budget) {
+                dir->warned_budget = true;
+                tls_conn_warn(t, "%s records after a gap: the trial "
+                              "decryption budget is spent; records are "
+                              "skipped until the stream has carried more",
+                              dir == &t->dir[SIFT_TCP_FROM_CLIENT]
+                                  ? "client"
+                                  : "server");
+            }
+            return false; /* over the budget: no more trials for now */
+        }
+        dir->trial_bytes += len;
         if (tls_cipher_open(dir->cipher, dir->seq + *k, hdr, body, len, out,
                             out_len, type) == TLS_OPEN_OK)
             return true;
+    }
     return false;
 }
 
@@ -798,6 +818,7 @@ void tls_conn_data(struct tls_conn *t, enum sift_tcp_dir d, const uint8_t *p,
     struct tls_record_cb cb = callbacks(&rc);
     if (t->dir[d].eof)
         return;
+    t->dir[d].stream_bytes += n;
     if (d == SIFT_TCP_FROM_CLIENT && !t->v2_checked) {
         size_t used = sslv2_hello(t, p, n, ts, &cb);
         p += used, n -= used;
@@ -896,6 +917,14 @@ const struct sift_tls_info *tls_conn_finish(struct tls_conn *t)
     int64_t ts = t->info.conn != NULL ? t->info.conn->last_ns : 0;
     tls_conn_eof(t, SIFT_TCP_FROM_CLIENT, ts);
     tls_conn_eof(t, SIFT_TCP_FROM_SERVER, ts);
+    for (int d = 0; d < 2; d++) {
+        const struct tls_hs_reader *hs = &t->dir[d].hs;
+        if (hs->hlen == 4 && hs->seen < hs->blen)
+            tls_conn_warn(t, "the %s's handshake message of type %u claims "
+                          "%u bytes; the connection ended after %u",
+                          d == SIFT_TCP_FROM_CLIENT ? "client" : "server",
+                          hs->hdr[0], hs->blen, hs->seen);
+    }
     /* Early data never judged (no answer in the capture): it was sent. */
     tls_conn_early_decided(t, true, ts);
     t->finished = true;

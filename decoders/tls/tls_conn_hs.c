@@ -210,6 +210,9 @@ static void client_hello(struct tls_conn *t, const uint8_t *body, size_t len,
         return;
     }
     t->client_hellos++;
+    if (h->extension_total > TLS_MAX_EXTENSIONS)
+        tls_conn_warn(t, "a ClientHello with %zu extensions; the first %u "
+                      "were read", h->extension_total, TLS_MAX_EXTENSIONS);
     bool retry = t->info.hello_retry && t->client_hellos == 2;
     if (t->client_hellos == 1)
         describe_client_hello(t, h, ts);
@@ -316,15 +319,22 @@ static void encrypted_extensions(struct tls_conn *t, const uint8_t *body,
         tls_conn_early_decided(t, ee.early_data, ts);
 }
 
-static void certificate(struct tls_conn *t, const uint8_t *body, size_t len)
+static void certificate(struct tls_conn *t, const uint8_t *body, size_t len,
+                        bool cut)
 {
     const uint8_t *leaf;
     size_t leaf_len;
     uint32_t count;
-    if (t->info.cert.present ||
-        !tls_parse_certificate(body, len, t->version >= 0x0304, &leaf,
-                               &leaf_len, &count))
+    if (t->info.cert.present)
         return;
+    if (!tls_parse_certificate(body, len, t->version >= 0x0304, &leaf,
+                               &leaf_len, &count)) {
+        if (cut)
+            tls_conn_warn(t, "a Certificate message longer than %u bytes "
+                          "whose first certificate is not within them: not "
+                          "read", t->env->max_handshake);
+        return;
+    }
     bool parsed = tls_cert_summarize(leaf, leaf_len, &t->cert);
     struct sift_tls_certificate *c = &t->info.cert;
     c->present = true;
@@ -401,7 +411,7 @@ void tls_conn_handshake(struct tls_conn *t, enum sift_tcp_dir d,
         break;
     case TLS_HS_CERTIFICATE:
         if (!client)
-            certificate(t, body, len);
+            certificate(t, body, len, cut);
         break;
     case TLS_HS_NEW_SESSION_TICKET:
         if (!client)

@@ -46,6 +46,11 @@ struct tls_dir {
     bool gave_up;
     bool auth_failed;
     uint64_t enc_bytes, enc_count; /* for the size of records lost */
+    /* Trial decryption after a gap costs up to a record per trial: it is
+     * held to a budget that grows with the bytes of the direction, so
+     * hostile input cannot make the work more than linear in its size. */
+    uint64_t stream_bytes, trial_bytes;
+    bool warned_budget;
     /* CBC: plaintext lengths of the last few record lengths decrypted
      * (the padding a sender chooses is its own, but it keeps to it), so
      * the plaintext lost with a record of a known length is exact. */

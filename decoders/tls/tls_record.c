@@ -40,6 +40,8 @@ bool tls_record_plausible(const uint8_t hdr[5])
 
 int tls_record_looks_like_tls(const uint8_t *p, size_t n, bool from_client)
 {
+    if (from_client && n < 6 && tls_sslv2_is_hello(p, n) != 0)
+        return tls_sslv2_is_hello(p, n); /* 1, or -1: too few to tell */
     if (n < 6)
         return n > 0 && p[0] != TLS_CT_HANDSHAKE &&
                        p[0] != TLS_CT_APPLICATION_DATA &&
