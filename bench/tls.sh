@@ -47,7 +47,7 @@ tlsgen=${TLSGEN:-$build/tests/tlsgen}
 conns=$(((mb * 92 + 50) / 100))
 [ "$conns" -ge 1 ] || conns=1
 if [ ! -f "$big" ] || [ ! -f "$clear" ] || [ ! -f "$expected" ] ||
-    [ "$tlsgen" -nt "$big" ]; then
+    [ -n "$(find "$tlsgen" -newer "$big")" ]; then
     rm -rf "$work"
     mkdir -p "$work"
     "$tlsgen" big "$work" --mix --conns "$conns" 2>"$dir/tlsgen.log" || {

@@ -71,15 +71,15 @@ static int verbose = -1;
 static void print_txn(const struct sift_http_transaction *t)
 {
     const struct sift_http_message *q = &t->request, *r = &t->response;
-    fprintf(stderr, "stream %u index %u: %.*s %.*s -> %d, bodies %llu/%llu,"
+    fprintf(stderr,
+            "stream %u index %u: %.*s %.*s -> %d, bodies %llu/%llu,"
             " %zu/%zu fields, %zu interim, error %u, by %u, flags %#x\n",
             t->stream_id, t->index, (int)q->method_len,
             q->method ? q->method : "", (int)q->target_len,
             q->target ? q->target : "", r->status,
             (unsigned long long)q->body_bytes,
-            (unsigned long long)r->body_bytes, q->header_count,
-            r->header_count, t->interim_count, t->h2_error, t->promised_by,
-            t->flags);
+            (unsigned long long)r->body_bytes, q->header_count, r->header_count,
+            t->interim_count, t->h2_error, t->promised_by, t->flags);
 }
 
 static void on_emit(void *ctx, struct sift_http_transaction *t)
@@ -129,23 +129,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t cfg = data[0];
     size_t at = 1;
     static const struct h2_limits limits[4] = {
-        {1024, 4 * 65536, 4 * 65536, 256}, /* the HTTP layer's defaults */
-        {8, 1024, 512, 16},
-        {1, 64, 32, 2},
-        {3, 300, 100, 4},
+        {1024, 4 * 65536, 4 * 65536, 256, NULL}, /* the HTTP layer's defaults */
+        {8, 1024, 512, 16, NULL},
+        {1, 64, 32, 2, NULL},
+        {3, 300, 100, 4, NULL},
     };
     struct http_body_budget budget = {0, 16384};
-    struct http_body_limits body = {true, (cfg & CFG_DECODE) != 0, 4096,
-                                    65536, &budget};
+    struct http_body_limits body = {true, (cfg & CFG_DECODE) != 0, 4096, 65536,
+                                    &budget};
     struct sift_tcp_conn conn;
     memset(&conn, 0, sizeof conn);
     conn.id = 1;
     conn.handshake_rtt_ns = -1;
     struct h2_conn_cb cb = {NULL, on_emit};
     next_index = 0;
-    struct h2_conn *h = h2_conn_new(&conn, NULL, &body,
-                                    &limits[(cfg & CFG_LIMITS) >> 1],
-                                    (cfg & CFG_PREFACE) != 0, 0, &cb);
+    struct h2_conn *h =
+        h2_conn_new(&conn, NULL, &body, &limits[(cfg & CFG_LIMITS) >> 1],
+                    (cfg & CFG_PREFACE) != 0, 0, &cb);
     if (h == NULL)
         return 0;
     if ((cfg & CFG_UPGRADE) && at < size) {
@@ -173,8 +173,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 break;
             len = data[at++];
         }
-        enum sift_tcp_dir d = (ctl & RUN_SERVER) ? SIFT_TCP_FROM_SERVER
-                                                 : SIFT_TCP_FROM_CLIENT;
+        enum sift_tcp_dir d =
+            (ctl & RUN_SERVER) ? SIFT_TCP_FROM_SERVER : SIFT_TCP_FROM_CLIENT;
         ts += 1000;
         if (ctl & RUN_GAP) {
             uint64_t n = (uint64_t)len << ((ctl & RUN_BIG) ? 12 : 0);

@@ -14,13 +14,19 @@ SHA-1, as in the other corpora. The seeds:
                   DATA with PADDED, PUSH_PROMISE, RST_STREAM, GOAWAY; whole,
                   in small runs, and with gaps inside a DATA payload and
                   over a frame header
+  seed-messages   a 103, trailers each way, CONNECT, extended CONNECT
+                  (RFC 8441), RST_STREAM, GOAWAY
+  seed-long-resync
+                  a gap over a frame header and 70 000 bytes without a
+                  frame before the next ones (the resync hold overflows)
   seed-rfc7541-*  every header block of RFC 7541 Appendix C as HEADERS (C.3
                   and C.4 requests from the client; C.5 and C.6 responses
                   from the server with a 256-byte table: SETTINGS, the ACK,
                   a size update first)
-  seed-real-h2    the decrypted HTTP/2 connection of
-                  testdata/tls/real/h2.pcap (tshark -z follow,tls,raw,0 with
-                  its key log), both directions in capture order
+  seed-real-*     the HTTP/2 connections of testdata/tls/real/h2.pcap and
+                  testdata/h2/real/ (decrypted with their key logs, or h2c
+                  by prior knowledge) from tshark -z follow, both
+                  directions in capture order, cut at 32 KiB
   seed-upgrade    an h2c upgrade (HTTP2-Settings, then the server's frames)
   seed-hostile-*  a HEADERS flood of 10000 streams; a CONTINUATION chain
                   that never ends; a frame header claiming 2^24 - 1 bytes;
@@ -291,18 +297,25 @@ def seed_rfc():
     return out
 
 
-def seed_real():
-    """The decrypted connection of testdata/tls/real/h2.pcap."""
-    pcap = os.path.join(ROOT, "testdata", "tls", "real", "h2.pcap")
-    keys = os.path.join(ROOT, "testdata", "tls", "real", "h2.keys")
-    try:
-        text = subprocess.run(
-            ["tshark", "-r", pcap, "-o", "tls.keylog_file:" + keys, "-q",
-             "-z", "follow,tls,raw,0"], check=True, capture_output=True,
-            text=True).stdout
-    except (OSError, subprocess.CalledProcessError) as e:
-        print("seed-real-h2 skipped: %s" % e, file=sys.stderr)
-        return {}
+# Real captures: (capture, key log or None), each TCP connection whose
+# client starts with the connection preface, both directions in capture
+# order (tshark -z follow), cut at MAX_SEED bytes of script.
+REAL = [("testdata/tls/real/h2.pcap", "testdata/tls/real/h2.keys")] + [
+    ("testdata/h2/real/%s.pcap" % n, "testdata/h2/real/%s.keys" % n)
+    for n in ("h2-chromium", "h2-curl-parallel", "h2-headers-big",
+              "h2-holes", "h2-lossy", "h2-push", "h2-rst", "h2-trailers")] + [
+    ("testdata/h2/real/h2c-prior-knowledge.pcap", None)]
+MAX_SEED = 32 * 1024
+
+
+def follow(pcap, keys, stream):
+    """The runs of one connection: [(node, bytes)], node 0 first."""
+    args = ["tshark", "-r", pcap, "-q", "-z",
+            "follow,%s,raw,%d" % ("tls" if keys else "tcp", stream)]
+    if keys:
+        args[3:3] = ["-o", "tls.keylog_file:" + keys]
+    text = subprocess.run(args, check=True, capture_output=True,
+                          text=True).stdout
     runs, started = [], False
     for line in text.splitlines():
         if line.startswith("====="):
@@ -312,17 +325,93 @@ def seed_real():
         if line.startswith(("Follow:", "Filter:", "Node ")):
             started = True
             continue
-        if not started or not line.strip():
+        if started and line.strip():
+            # unindented: node 0; a tab: node 1
+            runs.append((1 if line.startswith("\t") else 0,
+                         bytes.fromhex(line.strip())))
+    return runs
+
+
+def streams(pcap):
+    text = subprocess.run(["tshark", "-r", pcap, "-q", "-z", "conv,tcp"],
+                          check=True, capture_output=True, text=True).stdout
+    return sum(1 for line in text.splitlines() if "<->" in line)
+
+
+def seed_real():
+    out = {}
+    for rel, keys in REAL:
+        pcap = os.path.join(ROOT, rel)
+        keys = os.path.join(ROOT, keys) if keys else None
+        name = os.path.basename(pcap)[:-5]
+        try:
+            n = streams(pcap)
+            conns = [follow(pcap, keys, i) for i in range(n)]
+        except (OSError, subprocess.CalledProcessError) as e:
+            print("seed-real-%s skipped: %s" % (name, e), file=sys.stderr)
             continue
-        # Unindented: node 0, here the server (it spoke first); a tab: the
-        # other side.
-        d = C if line.startswith("\t") else S
-        runs.append((d, bytes.fromhex(line.strip())))
+        for i, runs in enumerate(conns):
+            first = {}
+            for node, b in runs:
+                first.setdefault(node, bytearray())
+                first[node] += b
+            client = [nd for nd, b in first.items() if b.startswith(PREFACE)]
+            if not client:
+                continue
+            w = Script()
+            for node, b in runs:
+                if len(w.out) >= MAX_SEED:
+                    break
+                w.send(C if node == client[0] else S, b)
+            out["real-%s-%d" % (name, i) if n > 1 else "real-" + name] = \
+                w.out[:MAX_SEED]
+    return out
+
+
+def seed_messages():
+    """103, trailers, CONNECT and extended CONNECT (RFC 8441), a reset."""
+    ce, se = Encoder(), Encoder()
+    c = bytearray(PREFACE) + settings()
+    s = bytearray(settings((8, 1))) + settings(ack=True)
+    c += frame(HEADERS, END_HEADERS, 1, ce.block(req("POST", "/grpc")))
+    c += frame(DATA, 0, 1, b"req")
+    c += frame(HEADERS, END_HEADERS | END_STREAM, 1,
+               ce.block([("x-checksum", "abc")]))
+    s += frame(HEADERS, END_HEADERS, 1,
+               se.block([(":status", "103"), ("link", "</s.css>")]))
+    s += frame(HEADERS, END_HEADERS, 1, se.block([(":status", "200")]))
+    s += frame(DATA, 0, 1, b"resp")
+    s += frame(HEADERS, END_HEADERS | END_STREAM, 1,
+               se.block([("grpc-status", "0")]))
+    c += frame(HEADERS, END_HEADERS, 3,
+               ce.block([(":method", "CONNECT"),
+                         (":authority", "example.com:443")]))
+    s += frame(HEADERS, END_HEADERS, 3, se.block([(":status", "200")]))
+    c += frame(DATA, 0, 3, b"\x16\x03\x01tunnel")
+    c += frame(HEADERS, END_HEADERS, 5,
+               ce.block([(":method", "CONNECT"), (":protocol", "websocket"),
+                         (":scheme", "https"), (":path", "/chat"),
+                         (":authority", "example.com")]))
+    s += frame(HEADERS, END_HEADERS, 5, se.block([(":status", "200")]))
+    c += frame(DATA, 0, 5, b"\x81\x02hi")
+    s += frame(RST_STREAM, 0, 3, struct.pack(">I", 8))
+    s += frame(GOAWAY, 0, 0, struct.pack(">II", 5, 0))
     w = Script()
-    for d, b in runs:
-        w.send(d, b)
-    assert any(b.startswith(PREFACE) for d, b in runs if d == C)
-    return {"real-h2": w.out}
+    w.send(C, bytes(c))
+    w.send(S, bytes(s))
+    return {"messages": w.out}
+
+
+def seed_long_resync():
+    """A gap over a frame header, then 70 000 bytes that hold no frame,
+    then frames: the resync hold (64 KiB) overflows first."""
+    c, s, data_at = conn_bytes()
+    w = Script()
+    w.send(C, c[:data_at])
+    w.gap(C, 200)
+    w.send(C, b"\xee" * 70000 + c[data_at + 120:])
+    w.send(S, s)
+    return {"long-resync": w.out}
 
 
 def seed_upgrade():
@@ -422,7 +511,8 @@ def main():
         ROOT, "fuzz", "corpus", "h2")
     os.makedirs(outdir, exist_ok=True)
     seeds = {}
-    for make in (seed_conn, seed_rfc, seed_real, seed_upgrade, seed_hostile):
+    for make in (seed_conn, seed_messages, seed_long_resync, seed_rfc,
+                 seed_real, seed_upgrade, seed_hostile):
         seeds.update(make())
     total = 0
     for name, data in sorted(seeds.items()):

@@ -17,6 +17,12 @@
 #include "pcapsift/cursor.h"
 
 #define MAX_INTERIM 16
+/* Open streams by id: a power of two. */
+#define STREAM_SLOTS 1024
+/* Decoded header bytes all open streams of a connection may hold: HPACK
+ * lets a few bytes stand for a large field, so heads are held to this
+ * rather than to what the input's size would suggest. */
+#define H2_HEADER_BUDGET (8u << 20)
 /* The largest HPACK dynamic table followed (RFC 7541 §4.2). */
 #define H2_MAX_TABLE (1u << 20)
 
@@ -46,7 +52,9 @@ struct h2_conn {
     struct h2_conn_cb cb;
     struct h2_side side[2];
     struct h2_stream *first, *last, *recent;
+    struct h2_stream *slots[STREAM_SLOTS];
     size_t open;
+    uint64_t header_mem;        /* of the open streams' heads */
     uint32_t next_index;
     uint32_t max_id[2];         /* highest stream id opened: odd, even */
 };
@@ -62,7 +70,8 @@ static struct h2_stream *find(struct h2_conn *h, uint32_t id)
 {
     if (h->recent != NULL && h->recent->id == id)
         return h->recent;
-    for (struct h2_stream *s = h->first; s != NULL; s = s->next)
+    for (struct h2_stream *s = h->slots[id % STREAM_SLOTS]; s != NULL;
+         s = s->hash_next)
         if (s->id == id)
             return h->recent = s;
     return NULL;
@@ -72,6 +81,24 @@ static bool known(void *ctx, uint32_t id)
 {
     struct h2_side *sd = ctx;
     return id != 0 && id <= sd->h->max_id[(id & 1) == 0];
+}
+
+/* Header memory: mem more for stream s, or (mem 0) all of s's given
+ * back. */
+static void account(struct h2_conn *h, struct h2_stream *s, uint64_t mem)
+{
+    struct http_body_budget *all = h->lim.header_budget;
+    if (mem == 0) {
+        h->header_mem -= s->header_mem;
+        if (all != NULL)
+            all->used -= s->header_mem;
+        s->header_mem = 0;
+        return;
+    }
+    s->header_mem += mem;
+    h->header_mem += mem;
+    if (all != NULL)
+        all->used += mem;
 }
 
 static void emit_stream(struct h2_conn *h, struct h2_stream *s)
@@ -91,6 +118,12 @@ static void pop_first(struct h2_conn *h)
         h->last = NULL;
     if (h->recent == s)
         h->recent = NULL;
+    struct h2_stream **p = &h->slots[s->id % STREAM_SLOTS];
+    while (*p != NULL && *p != s)
+        p = &(*p)->hash_next;
+    if (*p == s)
+        *p = s->hash_next;
+    account(h, s, 0);
     h->open--;
     emit_stream(h, s);
     h2_stream_free(s);
@@ -131,6 +164,8 @@ static struct h2_stream *open_stream(struct h2_conn *h, uint32_t id,
     else
         h->first = s;
     h->last = s;
+    s->hash_next = h->slots[id % STREAM_SLOTS];
+    h->slots[id % STREAM_SLOTS] = s;
     h->open++;
     uint32_t *max = &h->max_id[(id & 1) == 0];
     if (id > *max)
@@ -240,17 +275,31 @@ static void finish_block(struct h2_side *sd, int64_t ts)
     size_t lost = 0;
     bool capped = false;
     enum h2_hpack_result r = H2_HPACK_FAILED;
+    uint64_t left = h->header_mem < H2_HEADER_BUDGET
+                        ? H2_HEADER_BUDGET - h->header_mem
+                        : 0;
+    const struct http_body_budget *all = h->lim.header_budget;
+    if (all != NULL) {
+        uint64_t room = all->used < all->limit ? all->limit - all->used : 0;
+        left = room < left ? room : left;
+    }
+    sd->hp.max_list = left < h->lim.max_header_list ? left
+                                                     : h->lim.max_header_list;
     if (!sd->block_lost)
         r = h2_hpack_decode(&sd->hp, sd->blk, sd->blk_len, h2_fields_add, &f,
                             &lost, &capped);
     else
         h2_hpack_lost(&sd->hp);
+    uint64_t mem = f.len + f.count * sizeof(struct sift_http_header);
     uint32_t flags = (r != H2_HPACK_OK ? SIFT_HTTP_H2_HEADERS_LOST : 0) |
                      (capped ? SIFT_HTTP_HEADER_LIMIT : 0);
     struct h2_stream *s;
     if (sd->block_push) {
-        s = find(h, sd->promised) ? NULL
-                                  : open_stream(h, sd->promised, ts);
+        /* A promise opens a new even stream (§6.6); a lost or bad one
+         * opens nothing. */
+        bool valid = sd->promised != 0 && (sd->promised & 1) == 0 &&
+                     sd->promised > h->max_id[1];
+        s = valid ? open_stream(h, sd->promised, ts) : NULL;
         if (s != NULL) {
             struct http_head hd;
             h2_head_from(&f, true, false, &hd);
@@ -258,9 +307,11 @@ static void finish_block(struct h2_side *sd, int64_t ts)
                            &h->body);
             s->flags |= SIFT_HTTP_H2_PUSHED;
             s->promised_by = sd->block_stream;
+            account(h, s, mem);
             h2_stream_end_dir(s, true, 0, ts); /* a promise has no body */
         }
     } else if ((s = stream_of(h, sd->block_stream, ts)) != NULL) {
+        account(h, s, mem);
         apply_block(h, sd, s, &f, flags, ts);
         if (sd->block_end_stream)
             h2_stream_end_dir(s, from_client(sd->d), 0, ts);
@@ -272,7 +323,7 @@ static void finish_block(struct h2_side *sd, int64_t ts)
 
 static void append_fragment(struct h2_side *sd, const uint8_t *p, size_t n)
 {
-    if (sd->block_lost)
+    if (sd->block_lost || n == 0)
         return;
     if (sd->blk_len + n > sd->h->lim.max_header_block) {
         sd->block_lost = true; /* too large to decode: fields lost */

@@ -20,6 +20,9 @@ struct h2_limits {
     uint64_t max_header_list; /* decoded bytes per header block */
     uint32_t max_header_block;/* encoded bytes of one header block */
     uint32_t max_headers;     /* fields kept per message */
+    /* Decoded header bytes held by the open streams of every connection
+     * together (shared; may be NULL). */
+    struct http_body_budget *header_budget;
 };
 
 struct h2_conn_cb {

@@ -48,7 +48,8 @@ bool h2_frame_plausible(const struct h2_frame *f, uint32_t max_frame,
     bool on_stream = f->stream != 0;
     switch (f->type) {
     case H2_DATA: return on_stream;
-    case H2_HEADERS: return on_stream && (f->stream & 1) == 1;
+    case H2_HEADERS: /* the server's also on its pushed (even) streams */
+        return on_stream && (!from_client || (f->stream & 1) == 1);
     case H2_PRIORITY: return on_stream && f->length == 5;
     case H2_RST_STREAM: return on_stream && f->length == 4;
     case H2_SETTINGS:

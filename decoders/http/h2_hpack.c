@@ -260,6 +260,9 @@ enum h2_hpack_result h2_hpack_decode(struct h2_hpack *h, const uint8_t *blk,
                                      size_t len, h2_field_fn fn, void *ctx,
                                      size_t *lost, bool *capped)
 {
+    static const uint8_t empty[1];
+    if (len == 0)
+        blk = empty; /* never a NULL pointer to the inflater */
     struct emit e = {fn, ctx, 0, h->max_list, 0, false};
     enum h2_hpack_result r;
     if (h->unknown || h->inf == NULL) {

@@ -28,7 +28,8 @@ typedef void (*h2_field_fn)(void *ctx, const uint8_t *name, size_t name_len,
 enum h2_hpack_result {
     H2_HPACK_OK = 0,     /* every field decoded */
     H2_HPACK_PARTIAL,    /* table unknown: some fields not decodable */
-    H2_HPACK_FAILED,     /* the block is not valid HPACK: nothing given */
+    H2_HPACK_FAILED,     /* the block is not valid HPACK: the fields
+                            before the error may have been given */
 };
 
 /* false when out of memory. */

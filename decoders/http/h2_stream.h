@@ -40,6 +40,8 @@ void h2_head_from(struct h2_fields *f, bool request, bool fields_only,
 
 struct h2_stream {
     struct h2_stream *next;    /* in the order opened */
+    struct h2_stream *hash_next; /* in the connection's table by id */
+    uint64_t header_mem;       /* decoded header bytes its heads hold */
     uint32_t id, index;
     struct http_msg req, resp;
     struct http_msg *interim;  /* 1xx */

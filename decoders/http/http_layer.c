@@ -58,6 +58,7 @@ struct http_layer {
     struct http_body_limits body_lim;
     struct http_stream_limits stream_lim;
     struct h2_limits h2_lim;
+    struct http_body_budget h2_headers; /* all HTTP/2 heads held */
     struct http_conn **buckets;
     size_t nbuckets, count;
     uint64_t next_id;
@@ -313,7 +314,10 @@ static bool start_h2(struct http_conn *c, bool preface)
  * goes (kept as a flag), and both sides' next bytes are HTTP/2. */
 static bool upgrade_h2c(struct http_conn *c, struct http_txn *t)
 {
-    if (!t->req.started || c->h2 != NULL || !start_h2(c, true))
+    if (!t->req.started || c->h2 != NULL)
+        return false;
+    c->next_index = t->index; /* the request keeps its place */
+    if (!start_h2(c, true))
         return false;
     h2_conn_upgraded(c->h2, &t->req, t->flags);
     c->layer->stats.upgrades++;
@@ -727,8 +731,10 @@ struct http_layer *http_layer_new(const struct sift_http_options *opt,
                                             &h->budget};
     h->stream_lim = (struct http_stream_limits){o->max_header_bytes,
                                                 64u << 10};
+    h->h2_headers.limit = 64u << 20;
     h->h2_lim = (struct h2_limits){1024, 4 * (uint64_t)o->max_header_bytes,
-                                   4 * o->max_header_bytes, o->max_headers};
+                                   4 * o->max_header_bytes, o->max_headers,
+                                   &h->h2_headers};
     h->nbuckets = 1024;
     h->buckets = calloc(h->nbuckets, sizeof *h->buckets);
     if (h->buckets == NULL) {
