@@ -134,3 +134,55 @@ void tls_cert_summary_free(struct tls_cert_summary *s)
     free(s->issuer_cn);
     memset(s, 0, sizeof *s);
 }
+
+/* --- the cache ---------------------------------------------------------- */
+
+struct cached {
+    struct tls_cert_summary s;
+    bool parsed;
+};
+
+struct tls_cert_cache {
+    struct cached e[TLS_CERT_CACHE];
+    size_t n;
+};
+
+struct tls_cert_cache *tls_cert_cache_new(void)
+{
+    return calloc(1, sizeof(struct tls_cert_cache));
+}
+
+void tls_cert_cache_free(struct tls_cert_cache *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        tls_cert_summary_free(&c->e[i].s);
+    free(c);
+}
+
+const struct tls_cert_summary *tls_cert_lookup(struct tls_cert_cache *c,
+                                               const uint8_t *der,
+                                               size_t len,
+                                               struct tls_cert_summary *own,
+                                               bool *parsed)
+{
+    uint8_t fp[32];
+    unsigned int n = 0;
+    EVP_Digest(der, len, fp, &n, EVP_sha256(), NULL);
+    for (size_t i = 0; c != NULL && i < c->n; i++)
+        if (memcmp(c->e[i].s.sha256, fp, 32) == 0) {
+            *parsed = c->e[i].parsed;
+            return &c->e[i].s;
+        }
+    struct tls_cert_summary *out = own;
+    bool *kept = parsed;
+    if (c != NULL && c->n < TLS_CERT_CACHE) {
+        out = &c->e[c->n].s;
+        kept = &c->e[c->n].parsed;
+        c->n++;
+    }
+    *kept = tls_cert_summarize(der, len, out);
+    *parsed = *kept;
+    return out;
+}

@@ -13,12 +13,14 @@
 #include "pcapsift/error.h"
 #include "pcapsift/keylog.h"
 #include "pcapsift/tls.h"
+#include "tls_cert.h"
 #include "tls_session.h"
 
 /* What the connections of one analyzer share. */
 struct tls_env {
     struct sift_keylog *keys;        /* may be NULL: nothing decrypts */
     struct tls_session_cache *sessions;
+    struct tls_cert_cache *certs;    /* may be NULL: parsed each time */
     uint32_t max_handshake;
     uint8_t *scratch;                /* 2 * TLS_MAX_CIPHERTEXT bytes */
     struct sift_tls_stats *stats;

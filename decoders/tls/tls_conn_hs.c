@@ -335,18 +335,20 @@ static void certificate(struct tls_conn *t, const uint8_t *body, size_t len,
                           "read", t->env->max_handshake);
         return;
     }
-    bool parsed = tls_cert_summarize(leaf, leaf_len, &t->cert);
+    bool parsed;
+    const struct tls_cert_summary *s =
+        tls_cert_lookup(t->env->certs, leaf, leaf_len, &t->cert, &parsed);
     struct sift_tls_certificate *c = &t->info.cert;
     c->present = true;
     c->parsed = parsed;
-    c->subject = t->cert.subject ? t->cert.subject : "";
-    c->issuer = t->cert.issuer ? t->cert.issuer : "";
-    c->san = t->cert.san ? t->cert.san : "";
-    c->subject_cn = t->cert.subject_cn ? t->cert.subject_cn : "";
-    c->issuer_cn = t->cert.issuer_cn ? t->cert.issuer_cn : "";
-    c->not_before = t->cert.not_before;
-    c->not_after = t->cert.not_after;
-    memcpy(c->sha256, t->cert.sha256, 32);
+    c->subject = s->subject ? s->subject : "";
+    c->issuer = s->issuer ? s->issuer : "";
+    c->san = s->san ? s->san : "";
+    c->subject_cn = s->subject_cn ? s->subject_cn : "";
+    c->issuer_cn = s->issuer_cn ? s->issuer_cn : "";
+    c->not_before = s->not_before;
+    c->not_after = s->not_after;
+    memcpy(c->sha256, s->sha256, 32);
     c->chain_length = count;
 }
 

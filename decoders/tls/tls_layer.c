@@ -221,6 +221,7 @@ struct tls_layer *tls_layer_new(const struct sift_tls_options *opt,
     l->buckets = calloc(l->nbuckets, sizeof *l->buckets);
     l->env.scratch = malloc(2 * (size_t)TLS_MAX_CIPHERTEXT);
     l->env.sessions = tls_session_cache_new(0);
+    l->env.certs = tls_cert_cache_new();
     if (l->buckets == NULL || l->env.scratch == NULL ||
         l->env.sessions == NULL) {
         tls_layer_free(l);
@@ -251,6 +252,7 @@ void tls_layer_free(struct tls_layer *l)
     free(l->buckets);
     free(l->env.scratch);
     tls_session_cache_free(l->env.sessions);
+    tls_cert_cache_free(l->env.certs);
     free(l);
 }
 

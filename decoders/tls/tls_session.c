@@ -30,19 +30,15 @@ struct tls_session_cache *tls_session_cache_new(size_t capacity)
     if (c == NULL)
         return NULL;
     c->capacity = capacity ? capacity : 65536;
-    c->slots = calloc(c->capacity, sizeof *c->slots);
-    if (c->slots == NULL) {
-        free(c);
-        return NULL;
-    }
-    return c;
+    return c; /* the slots come with the first session stored */
 }
 
 void tls_session_cache_free(struct tls_session_cache *c)
 {
     if (c == NULL)
         return;
-    OPENSSL_cleanse(c->slots, c->capacity * sizeof *c->slots);
+    if (c->slots != NULL)
+        OPENSSL_cleanse(c->slots, c->capacity * sizeof *c->slots);
     free(c->slots);
     free(c);
 }
@@ -72,6 +68,8 @@ static struct session *find(const struct tls_session_cache *c,
                             enum tls_session_kind k, const uint8_t *key,
                             size_t len)
 {
+    if (c->slots == NULL)
+        return NULL;
     size_t at = slot_of(c, key, len);
     for (int i = 0; i < PROBES; i++) {
         struct session *s = &c->slots[(at + (size_t)i) % c->capacity];
@@ -89,6 +87,9 @@ void tls_session_put(struct tls_session_cache *c, enum tls_session_kind k,
     size_t n = key_of(k, id, len, key);
     if (c == NULL || n == 0)
         return;
+    if (c->slots == NULL &&
+        (c->slots = calloc(c->capacity, sizeof *c->slots)) == NULL)
+        return; /* out of memory: no resumption, no more */
     struct session *s = find(c, k, key, n);
     if (s == NULL) {
         /* A free probe slot, else the first one is overwritten. */
