@@ -190,7 +190,8 @@ static void text_line(FILE *fp, const struct sift_http_transaction *t,
 
 static const uint32_t anomalies = SIFT_HTTP_BODY_GAP | SIFT_HTTP_INCOMPLETE |
                                   SIFT_HTTP_DECODE_ERROR |
-                                  SIFT_HTTP_BAD_CHUNK | SIFT_HTTP_RESYNC;
+                                  SIFT_HTTP_BAD_CHUNK | SIFT_HTTP_RESYNC |
+                                  SIFT_HTTP_H2_HEADERS_LOST;
 
 static void on_transaction(void *ctx, const struct sift_http_transaction *t)
 {
