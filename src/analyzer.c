@@ -295,8 +295,8 @@ void sift_analyzer_add_secrets(struct sift_analyzer *a,
         char msg[320];
         snprintf(msg, sizeof msg, "%s came after records of %llu TLS "
                  "connection(s) that had no keys; those records stay "
-                 "undecrypted (read the capture by file name, not from "
-                 "standard input, or give the secrets with --keylog)",
+                 "undecrypted (read the capture uncompressed and by file "
+                 "name, or give the secrets with --keylog)",
                  origin, (unsigned long long)missed);
         struct sift_warning w = {.kind = SIFT_WARN_TLS,
                                  .layer = SIFT_LAYER_TLS, .message = msg};

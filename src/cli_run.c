@@ -79,10 +79,10 @@ static void prescan_secrets(void *ctx, const struct sift_secrets *s)
     sift_analyzer_add_secrets(r->an, s);
 }
 
-/* A file that can be read twice (not standard input, not a FIFO) is first
- * read for its Decryption Secrets Blocks alone, so that every secret is
- * known before the first packet, wherever the blocks sit. On a pipe they
- * are used from where they come. */
+/* A file that can be read twice (not standard input, not a FIFO, not
+ * compressed) is first read for its Decryption Secrets Blocks alone, so
+ * that every secret is known before the first packet, wherever the blocks
+ * sit. Elsewhere they are used from where they come. */
 static bool prescan(const char *path, struct read_ctx *r)
 {
     struct stat st;
@@ -94,7 +94,11 @@ static bool prescan(const char *path, struct read_ctx *r)
     rcb.on_secrets = prescan_secrets;
     struct sift_source *src = NULL;
     struct sift_reader *rd = NULL;
+    /* A compressed file would be decompressed twice: it is read once,
+     * its blocks used where they are (editcap and Wireshark put them
+     * before the packets); a late one is a warning. */
     bool ok = sift_source_open_path(path, &so, &src, NULL) == SIFT_OK &&
+              sift_source_compression(src) == SIFT_COMPRESSION_NONE &&
               sift_reader_open(src, &rcb, &rd, NULL) == SIFT_OK &&
               sift_reader_scan_secrets(rd, NULL) >= 0;
     sift_reader_close(rd);

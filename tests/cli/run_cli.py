@@ -6,6 +6,7 @@ what is (not) left behind.
 
 usage: run_cli.py PCAPSIFT SRCROOT
 """
+import gzip
 import json
 import os
 import struct
@@ -338,6 +339,13 @@ def test_keys_in_every_way(tmp):
     check("DSB at the end of standard input: a warning, exit 0",
           p.returncode == 0 and p.stdout == b"" and
           b"came after records of 1 TLS connection" in p.stderr, p.stderr)
+    late_gz = late + ".gz"
+    with open(late, "rb") as f, gzip.open(late_gz, "wb") as g:
+        g.write(f.read())
+    p = run("http", late_gz)
+    check("DSB at the end of a gzip file (read once): the warning",
+          p.stdout == b"" and b"came after records of 1 TLS connection"
+          in p.stderr, p.stderr)
     out = os.path.join(tmp, "extracted.keys")
     p = run("keys", "--extract-keys", out, dsb)
     with open(out) as f, open(keys) as g:
