@@ -3,7 +3,7 @@
  * tlsgen: writes deterministic TLS test captures with their key logs.
  *
  *   tlsgen [--seg N] [--drop K[,K...]] [--conns N] [--body BYTES] [--mix]
- *          SCENARIO OUTDIR
+ *          [--h2] SCENARIO OUTDIR
  *   tlsgen --list
  *
  * A real OpenSSL client and a real OpenSSL server run in this process,
@@ -25,6 +25,13 @@
  * big --mix (bench/tls.sh) varies what big's connections carry: TLS 1.3 and
  * 1.2 with AES-GCM and ChaCha20 (mix_suites), 1 to 8 transactions of
  * web-like sizes each (mix_tx); --body is then not used.
+ *
+ * big --h2 (bench/h2.sh) also writes big-h2.pcap and big-h2.keys: every
+ * connection of big once more, with the same suite and the same
+ * transactions, as HTTP/2 with ALPN "h2" (tlsgen_h2.c). They run after
+ * all of big's other connections (OpenSSL keeps state across connections,
+ * such as RSA blinding), so big.pcap, big.keys, big-clear.pcap and
+ * big.expected are the same bytes with --h2 as without.
  *
  * After every connection both byte streams are parsed back and compared with
  * the plan, and at the end the pcap is read back and checked (checksums,
@@ -597,6 +604,39 @@ static size_t big_plan(struct run *r, int i, size_t body, struct tx **t)
     return n;
 }
 
+/* big --h2, after every other connection of big: connection i's plan
+ * made once more (the same bytes) and carried as HTTP/2 over TLS in
+ * big-h2.pcap, each connection starting when its HTTP/1.1 one did. */
+static void big_h2(struct run *r, int conns, size_t body,
+                   const uint64_t *starts)
+{
+    rand_reseed("big-h2");
+    clock_follow(&r->h2net);
+    r->ctx.log = &r->h2log;
+    h2_select_on(r->ctx.s);
+    for (int i = 1; i <= conns; i++) {
+        struct tx *t[8];
+        struct conn c;
+        size_t n = big_plan(r, i, body, t);
+        if (r->h2net.clock_us < starts[i - 1])
+            r->h2net.clock_us = starts[i - 1];
+        conn_open(&c, r, &r->h2net, 0, i);
+        h2_offer(&c);
+        if (r->mix)
+            mix_suite(&c, i);
+        conn_handshake(&c);
+        if (r->mix)
+            mix_check(&c, i);
+        h2_exchange(&c, t, n);
+        conn_close(&c);
+        conn_end(&c);
+        for (size_t k = 0; k < n; k++)
+            tx_free(t[k]);
+    }
+    r->ctx.log = &r->log;
+    clock_follow(&r->net);
+}
+
 /* Benchmark capture, and the same HTTP bytes over plain TCP. */
 static void run_big(struct run *r)
 {
@@ -604,11 +644,18 @@ static void run_big(struct run *r)
     char path[4200];
     int conns = r->conns ? r->conns : 200;
     size_t body = r->body ? r->body : 256 * 1024;
+    uint64_t *starts = NULL; /* --h2: when each connection started */
     opts_of(r->sc, &o);
     ctx_for(r, &o);
     snprintf(path, sizeof path, "%s/big-clear.pcap", r->outdir);
     if (net_open(&r->clear, path) != 0)
         die("cannot write %s", path);
+    if (r->h2) {
+        snprintf(path, sizeof path, "%s/big-h2.pcap", r->outdir);
+        if (net_open(&r->h2net, path) != 0)
+            die("cannot write %s", path);
+        starts = xmalloc((size_t)conns * sizeof *starts);
+    }
     for (int i = 1; i <= conns; i++) {
         struct tx *t[8];
         struct conn c;
@@ -619,6 +666,8 @@ static void run_big(struct run *r)
         start = r->net.clock_us > r->clear.clock_us ? r->net.clock_us
                                                     : r->clear.clock_us;
         r->net.clock_us = r->clear.clock_us = start;
+        if (starts)
+            starts[i - 1] = start;
         conn_open(&c, r, &r->net, 0, i);
         if (r->mix)
             mix_suite(&c, i);
@@ -642,6 +691,9 @@ static void run_big(struct run *r)
         for (size_t k = 0; k < n; k++)
             tx_release(t[k]); /* only the .expected rows are still needed */
     }
+    if (r->h2)
+        big_h2(r, conns, body, starts);
+    free(starts);
 }
 
 /* ---- the scenario table -------------------------------------------- */
@@ -831,7 +883,7 @@ static const struct scen scens[] = {
      GAP_NONE, 0},
     {"big",
      "benchmark: --conns N (200) x 4 transactions with --body BYTES (256 "
-     "KiB), or --mix; also big-clear.pcap",
+     "KiB), or --mix; also big-clear.pcap, and with --h2 big-h2.pcap",
      run_big, 13, "TLS_AES_128_GCM_SHA256", 0, SEG_MSS, PLAN_DEFAULT, GAP_NONE,
      0},
 };
@@ -842,7 +894,7 @@ static const struct scen scens[] = {
 static void usage(void)
 {
     fputs("usage: tlsgen [--seg N] [--drop K[,K...]] [--conns N] "
-          "[--body BYTES] [--mix] SCENARIO OUTDIR\n"
+          "[--body BYTES] [--mix] [--h2] SCENARIO OUTDIR\n"
           "       tlsgen --list\n",
           stderr);
     exit(2);
@@ -887,6 +939,8 @@ int main(int argc, char **argv)
             r.conns = (int)num_arg(argv[++i]);
         } else if (strcmp(argv[i], "--mix") == 0) {
             r.mix = 1;
+        } else if (strcmp(argv[i], "--h2") == 0) {
+            r.h2 = 1;
         } else if (strcmp(argv[i], "--body") == 0 && i + 1 < argc) {
             r.body = num_arg(argv[++i]);
         } else if (strcmp(argv[i], "--drop") == 0 && i + 1 < argc) {
@@ -913,6 +967,8 @@ int main(int argc, char **argv)
     if (!r.sc)
         die("unknown scenario '%s' (see --list)", pos[0]);
     r.outdir = pos[1];
+    if (r.h2 && r.sc->run != run_big)
+        die("--h2 is for scenario big only");
 
     rand_install();
     tls_certs_init();
@@ -932,6 +988,15 @@ int main(int argc, char **argv)
         net_close(&r.clear);
         if (pcap_check(r.clear.path, r.sumc, r.nsumc, 0) != 0)
             die("the cleartext twin does not read back as sent");
+    }
+    if (r.h2net.f) {
+        net_close(&r.h2net);
+        if (pcap_check(r.h2net.path, r.sumh, r.nsumh, 0) != 0)
+            die("big-h2.pcap does not read back as sent");
+        snprintf(path, sizeof path, "%s/big-h2.keys", r.outdir);
+        keylog_write(&r.h2log, path, 0, "_TRAFFIC_SECRET_N");
+        fprintf(stderr, "tlsgen: big-h2: %lu packets, %zu key lines\n",
+                r.h2net.npkts, r.h2log.n);
     }
     /* .keys holds the labels of the NSS key log format; OpenSSL 3.0.22
      * also logs CLIENT/SERVER_TRAFFIC_SECRET_N after each KeyUpdate, which
@@ -975,6 +1040,8 @@ int main(int argc, char **argv)
     free(r.tx);
     free(r.sum);
     free(r.sumc);
+    free(r.sumh);
+    keylog_free(&r.h2log);
     buf_free(&r.gaps);
     keylog_free(&r.log);
     tlsctx_free(&r.ctx);

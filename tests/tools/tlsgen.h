@@ -8,6 +8,8 @@
  *   tlsgen_http.c  HTTP/1.1 transactions: building, parsing, checking
  *   tlsgen_tls.c   deterministic randomness and clock, certificates, SSL_CTX
  *   tlsgen_conn.c  driving one connection, capture loss, checks
+ *   tlsgen_h2.c    big --h2: the same transactions as HTTP/2 (libnghttp2's
+ *                  HPACK deflater), and the check of what each side read
  *   tlsgen.c       the traffic plans, the scenarios and main()
  */
 #ifndef TLSGEN_H
@@ -277,13 +279,15 @@ struct run {
     const struct scen *sc;
     const char *outdir;
     struct net net, clear; /* the capture; big's cleartext twin */
+    struct net h2net;      /* big --h2: the same transactions over HTTP/2 */
     struct tlsctx ctx;
     struct keylog log;
+    struct keylog h2log; /* the key log of big-h2.pcap */
     struct tx **tx; /* every transaction, in order */
     size_t ntx, captx;
     struct buf gaps; /* the .gaps file */
-    struct connsum *sum, *sumc;
-    size_t nsum, capsum, nsumc, capsumc;
+    struct connsum *sum, *sumc, *sumh;
+    size_t nsum, capsum, nsumc, capsumc, nsumh, capsumh;
     /* command-line overrides */
     size_t seg_override;
     size_t drops[32];
@@ -291,6 +295,7 @@ struct run {
     int conns;
     size_t body;
     int mix; /* big: suites and sizes vary by connection (--mix) */
+    int h2;  /* big: also big-h2.pcap and big-h2.keys (--h2) */
 };
 
 /* One side of a connection: an SSL object, or plain TCP (big-clear). */
@@ -309,6 +314,7 @@ struct conn {
     struct side sd[2];
     int plain;
     int coalesce; /* one flush per response, not per write */
+    int h2;       /* HTTP/2: checked by tlsgen_h2.c, not as HTTP/1.1 */
     struct tx *tx[64];
     size_t ntx;
     size_t want[2]; /* bytes each side should have read so far */
@@ -343,5 +349,16 @@ void conn_close(struct conn *c);
 void conn_abort(struct conn *c);
 /* Checks the traffic, applies capture loss, writes the frames, frees. */
 void conn_end(struct conn *c);
+
+/* ---- tlsgen_h2.c ------------------------------------------------------ */
+
+/* ALPN "h2" on the client of an open connection (before its handshake). */
+void h2_offer(struct conn *c);
+/* The server's ALPN callback: selects "h2" when the client offers it. */
+void h2_select_on(SSL_CTX *server);
+/* After the handshake: checks "h2" was selected, then runs the n
+ * transactions as HTTP/2 streams 1, 3, 5..., a few at a time with their
+ * DATA frames interleaved, and checks what both sides read. */
+void h2_exchange(struct conn *c, struct tx **t, size_t n);
 
 #endif

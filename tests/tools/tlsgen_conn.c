@@ -427,10 +427,12 @@ void conn_end(struct conn *c)
     struct connsum *s;
     char who[64];
     snprintf(who, sizeof who, "%s conn %d", r->sc->name, c->tcp.index);
-    http_check_requests(c->sd[SRV].got.p, c->sd[SRV].got.len, c->tx, c->ntx,
-                        who);
-    http_check_responses(c->sd[CLI].got.p, c->sd[CLI].got.len, c->tx, c->ntx,
-                         who);
+    if (!c->h2) { /* h2_exchange checked HTTP/2 already */
+        http_check_requests(c->sd[SRV].got.p, c->sd[SRV].got.len, c->tx,
+                            c->ntx, who);
+        http_check_responses(c->sd[CLI].got.p, c->sd[CLI].got.len, c->tx,
+                             c->ntx, who);
+    }
     if (!c->plain) {
         tcp_parse_records(&c->tcp.d[CLI]);
         tcp_parse_records(&c->tcp.d[SRV]);
@@ -449,6 +451,9 @@ void conn_end(struct conn *c)
     if (clear) {
         xgrow((void **)&r->sumc, &r->capsumc, r->nsumc + 1, sizeof *r->sumc);
         s = &r->sumc[r->nsumc++];
+    } else if (c->net == &r->h2net) {
+        xgrow((void **)&r->sumh, &r->capsumh, r->nsumh + 1, sizeof *r->sumh);
+        s = &r->sumh[r->nsumh++];
     } else {
         xgrow((void **)&r->sum, &r->capsum, r->nsum + 1, sizeof *r->sum);
         s = &r->sum[r->nsum++];
