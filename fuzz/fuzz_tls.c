@@ -188,7 +188,7 @@ static bool drivers_new(struct run *r, uint8_t cfg, struct sift_keylog *keys)
     if (!(cfg & 16)) {
         struct sift_tls_options opt = {caps[cfg & 3]};
         struct tls_layer_cb cb = {r, on_data, on_close, on_end,
-                                  on_connection, on_warning, NULL};
+                                  on_connection, on_warning, NULL, NULL, NULL};
         r->layer = tls_layer_new(&opt, keys, &cb);
         return r->layer != NULL;
     }

@@ -117,6 +117,24 @@ static void app_data(void *ctx, const struct sift_tcp_conn *c,
         http_layer_data(a->http, c, tls, dir, data, len, ts);
 }
 
+/* Plaintext HTTP only counts (a body it does not keep) need not be
+ * decrypted. */
+static uint64_t app_countable(void *ctx, const struct sift_tcp_conn *c,
+                              enum sift_tcp_dir dir)
+{
+    struct sift_analyzer *a = ctx;
+    return a->http != NULL ? http_layer_countable(a->http, c, dir) : 0;
+}
+
+static void app_count(void *ctx, const struct sift_tcp_conn *c,
+                      const struct sift_tls_info *tls, enum sift_tcp_dir dir,
+                      uint64_t n, int64_t ts)
+{
+    struct sift_analyzer *a = ctx;
+    if (a->http != NULL)
+        http_layer_count(a->http, c, tls, dir, n, ts);
+}
+
 static void app_close(void *ctx, const struct sift_tcp_event *e)
 {
     struct sift_analyzer *a = ctx;
@@ -172,8 +190,9 @@ static bool start_app_layers(struct sift_analyzer *a,
             return false;
     }
     (void)wctx;
-    struct tls_layer_cb tcb = {a, app_data, app_close, app_end,
-                               tls_connection, tls_warning, a};
+    struct tls_layer_cb tcb = {a,          app_data,       app_close,
+                               app_end,    tls_connection, tls_warning,
+                               a,          app_countable,  app_count};
     a->tls = tls_layer_new(opt != NULL ? &opt->tls : NULL, a->keylog, &tcb);
     return a->tls != NULL;
 }

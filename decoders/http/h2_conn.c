@@ -667,6 +667,17 @@ void h2_conn_data(struct h2_conn *h, const struct sift_tcp_conn *c,
     h2_reader_feed(&h->side[d].rd, p, n, ts);
 }
 
+uint64_t h2_conn_countable(const struct h2_conn *h, enum sift_tcp_dir d)
+{
+    return h2_reader_countable(&h->side[d].rd);
+}
+
+void h2_conn_count(struct h2_conn *h, enum sift_tcp_dir d, uint64_t n,
+                   int64_t ts)
+{
+    h2_reader_count(&h->side[d].rd, n, ts);
+}
+
 void h2_conn_gap(struct h2_conn *h, enum sift_tcp_dir d, uint64_t n,
                  int64_t ts)
 {

@@ -55,6 +55,10 @@ void h2_conn_data(struct h2_conn *h, const struct sift_tcp_conn *c,
                   int64_t ts);
 void h2_conn_gap(struct h2_conn *h, enum sift_tcp_dir d, uint64_t n,
                  int64_t ts);
+/* DATA bytes of direction d that only count (see h2_reader_countable). */
+uint64_t h2_conn_countable(const struct h2_conn *h, enum sift_tcp_dir d);
+void h2_conn_count(struct h2_conn *h, enum sift_tcp_dir d, uint64_t n,
+                   int64_t ts);
 /* The connection ended: every stream still open is emitted. */
 void h2_conn_end(struct h2_conn *h, const struct sift_tcp_conn *c,
                  int64_t ts);

@@ -282,6 +282,21 @@ void h2_reader_feed(struct h2_reader *r, const uint8_t *p, size_t n,
     feed(r, p, n, ts);
 }
 
+uint64_t h2_reader_countable(const struct h2_reader *r)
+{
+    return !r->lost_sync && r->preface_left == 0 && r->in_payload &&
+                   r->f.type == H2_DATA && !r->pad_pending
+               ? r->content_left
+               : 0;
+}
+
+void h2_reader_count(struct h2_reader *r, uint64_t n, int64_t ts)
+{
+    if (n > h2_reader_countable(r))
+        return; /* the caller asked first: cannot happen */
+    payload(r, NULL, (size_t)n, ts);
+}
+
 void h2_reader_gap(struct h2_reader *r, uint64_t n, int64_t ts)
 {
     if (r->lost_sync) {

@@ -82,6 +82,11 @@ void h2_reader_free(struct h2_reader *r);
 void h2_reader_feed(struct h2_reader *r, const uint8_t *p, size_t n,
                     int64_t ts);
 void h2_reader_gap(struct h2_reader *r, uint64_t n, int64_t ts);
+/* DATA content bytes of the frame in progress still to come (0 when not
+ * in one), and n of them (at most that) gone by uncopied: the data
+ * callback gets them with p NULL. */
+uint64_t h2_reader_countable(const struct h2_reader *r);
+void h2_reader_count(struct h2_reader *r, uint64_t n, int64_t ts);
 
 /* The RFC 9113 §4.1 header at p[0..8]. */
 struct h2_frame h2_frame_header(const uint8_t *p);

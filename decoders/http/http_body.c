@@ -299,6 +299,8 @@ void http_body_data(struct http_body *b, const uint8_t *p, size_t n)
     if (n == 0)
         return;
     b->bytes += n;
+    if (p == NULL) /* counted only: nobody keeps or decodes this body */
+        return;
     if (!b->decoding) {
         if (b->lim.keep && !b->cut &&
             !append(b, &b->kept, &b->kept_len, &b->kept_cap, p, n)) {

@@ -46,6 +46,7 @@ enum http_coding http_coding_of(const char *value, size_t len);
 
 void http_body_start(struct http_body *b, const struct http_body_limits *l,
                      enum http_coding coding);
+/* p NULL: n bytes counted only (the body is neither kept nor decoded). */
 void http_body_data(struct http_body *b, const uint8_t *p, size_t n);
 /* Bytes missing from the capture: decoding cannot go on past them. */
 void http_body_gap(struct http_body *b, uint64_t n);

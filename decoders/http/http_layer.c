@@ -660,6 +660,38 @@ void http_layer_data(struct http_layer *h, const struct sift_tcp_conn *tc,
     }
 }
 
+uint64_t http_layer_countable(struct http_layer *h,
+                              const struct sift_tcp_conn *tc,
+                              enum sift_tcp_dir dir)
+{
+    struct http_conn **slot;
+    struct http_conn *c = table_find(h, tc->id, &slot);
+    if (c == NULL || c->held_len > 0 || h->opt.keep_bodies ||
+        h->opt.decode)
+        return 0;
+    if (c->h2 != NULL)
+        return h2_conn_countable(c->h2, dir);
+    if (c->reading[dir] == NULL)
+        return 0;
+    return http_stream_countable(c->stream[dir]);
+}
+
+void http_layer_count(struct http_layer *h, const struct sift_tcp_conn *tc,
+                      const struct sift_tls_info *tls, enum sift_tcp_dir dir,
+                      uint64_t n, int64_t ts)
+{
+    struct http_conn **slot;
+    struct http_conn *c = table_find(h, tc->id, &slot);
+    if (c == NULL)
+        return;
+    c->conn = tc;
+    c->tls = tls;
+    if (c->h2 != NULL)
+        h2_conn_count(c->h2, dir, n, ts);
+    else
+        http_stream_count(c->stream[dir], n, ts);
+}
+
 void http_layer_event(struct http_layer *h, const struct sift_tcp_event *e)
 {
     /* Every byte up to this side's FIN arrived: bodies that run to the

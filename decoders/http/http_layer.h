@@ -23,6 +23,15 @@ struct http_layer *http_layer_new(const struct sift_http_options *opt,
 void http_layer_data(struct http_layer *h, const struct sift_tcp_conn *c,
                      const struct sift_tls_info *tls, enum sift_tcp_dir dir,
                      const uint8_t *data, size_t len, int64_t ts);
+/* How many of the next bytes of a direction this layer only counts (a
+ * body of known length it neither keeps nor decodes); 0: it needs them. */
+uint64_t http_layer_countable(struct http_layer *h,
+                              const struct sift_tcp_conn *c,
+                              enum sift_tcp_dir dir);
+/* n such bytes (n at most what http_layer_countable said), as a count. */
+void http_layer_count(struct http_layer *h, const struct sift_tcp_conn *c,
+                      const struct sift_tls_info *tls, enum sift_tcp_dir dir,
+                      uint64_t n, int64_t ts);
 void http_layer_event(struct http_layer *h, const struct sift_tcp_event *e);
 void http_layer_end(struct http_layer *h, const struct sift_tcp_conn *c);
 const struct sift_http_stats *http_layer_stats(const struct http_layer *h);

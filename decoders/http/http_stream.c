@@ -398,6 +398,22 @@ static size_t feed_counted(struct http_stream *s, const uint8_t *p, size_t n,
     return take;
 }
 
+uint64_t http_stream_countable(const struct http_stream *s)
+{
+    return s->state == HS_BODY_LEN || s->state == HS_CHUNK_DATA
+               ? s->remaining
+               : 0;
+}
+
+void http_stream_count(struct http_stream *s, uint64_t n, int64_t ts)
+{
+    while (n > 0 && (s->state == HS_BODY_LEN || s->state == HS_CHUNK_DATA)) {
+        size_t take = n < SIZE_MAX ? (size_t)n : SIZE_MAX;
+        take = feed_counted(s, NULL, take, ts);
+        n -= take;
+    }
+}
+
 static int hex_value(uint8_t c)
 {
     if (c >= '0' && c <= '9')

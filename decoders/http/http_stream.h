@@ -79,6 +79,12 @@ void http_stream_set_clean_start(struct http_stream *s, bool clean);
 void http_stream_feed(struct http_stream *s, const uint8_t *p, size_t n,
                       int64_t ts);
 void http_stream_gap(struct http_stream *s, uint64_t n, int64_t ts);
+/* Body bytes of a known length (Content-Length, a chunk) still to come;
+ * 0 elsewhere. */
+uint64_t http_stream_countable(const struct http_stream *s);
+/* n of them (at most that) went by, not given: counted as body bytes the
+ * body callback gets with p NULL. */
+void http_stream_count(struct http_stream *s, uint64_t n, int64_t ts);
 /* No more bytes in this direction (FIN or the connection's end). */
 void http_stream_eof(struct http_stream *s, int64_t ts);
 

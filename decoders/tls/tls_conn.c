@@ -493,6 +493,79 @@ struct rec_ctx {
     enum sift_tcp_dir d;
 };
 
+/* --- records nobody reads ---------------------------------------------- */
+
+/* May this record of direction d go uncounted by the decryptor: AEAD,
+ * application keys settled, application data, and its plaintext wholly
+ * inside what the consumer only counts? */
+static bool skippable(struct tls_conn *t, enum sift_tcp_dir d,
+                      const uint8_t hdr[5], size_t len)
+{
+    struct tls_dir *dir = &t->dir[d];
+    const struct tls_env *e = t->env;
+    if (e->countable == NULL || !dir->encrypted || dir->cipher == NULL ||
+        dir->gave_up || dir->phase != PH_APP || dir->switch_pending ||
+        hdr[0] != TLS_CT_APPLICATION_DATA || dir->fail_streak > 0 ||
+        !tls_suite_is_aead(tls_cipher_suite(dir->cipher)))
+        return false;
+    size_t ovh = tls_cipher_overhead(dir->cipher);
+    if (ovh == 0 || len + 5 <= ovh)
+        return false;
+    return e->countable(e->ctx, &t->info, d) >= len + 5 - ovh;
+}
+
+/* A record counted, not decrypted: TLS 1.2's plaintext length is its
+ * length less the overhead; TLS 1.3's ends at its inner type, read from
+ * its last block's keystream. */
+static void counted(struct tls_conn *t, enum sift_tcp_dir d,
+                    const uint8_t *tail, size_t tail_len, size_t len,
+                    size_t missing, bool new_record, int64_t ts)
+{
+    struct tls_dir *dir = &t->dir[d];
+    struct sift_tls_side *side = &t->info.side[d];
+    if (new_record)
+        side->records++;
+    side->encrypted_records++;
+    side->decrypted_records++;
+    dir->enc_bytes += len + 5;
+    dir->enc_count++;
+    uint64_t seq = dir->seq++;
+    size_t pt = len + 5 - tls_cipher_overhead(dir->cipher);
+    if (is_tls13(t) && t->version != 0x0303 && tail_len > 0) {
+        size_t tag = tls_cipher_suffix(dir->cipher);
+        uint8_t *buf = t->env->scratch, out[TLS_RECORD_TAIL];
+        size_t off = 0, from = len - tail_len;
+        memcpy(buf + from, tail, tail_len);
+        size_t m = tls_cipher_salvage(dir->cipher, seq, buf, from, len, len,
+                                      out, &off);
+        size_t n = m;
+        while (n > 0 && out[n - 1] == 0)
+            n--; /* padding (RFC 8446 §5.4) */
+        if (m == 0 || n == 0 || out[n - 1] != TLS_CT_APPLICATION_DATA ||
+            off + m != len - tag)
+            return; /* not application data (a KeyUpdate: the next
+                       record's trial finds the new keys) */
+        pt = off + n - 1;
+    }
+    if (missing > 0 && tail_len == 0) {
+        /* The hole ran to the record's end: its tag (and inner type) are
+         * in it, and they are not plaintext. */
+        size_t suffix = len - tls_cipher_prefix(dir->cipher) - pt;
+        missing -= missing < suffix ? missing : suffix;
+    }
+    if (missing > pt)
+        missing = pt;
+    side->plaintext_bytes += pt - missing;
+    if (missing > 0) {
+        side->salvaged_records++;
+        side->decrypted_records--;
+    }
+    t->env->count(t->env->ctx, &t->info, d, pt - missing, ts);
+    if (missing > 0)
+        tls_conn_deliver(t, d, NULL, missing, ts); /* where, is no matter:
+                                                      it is all body */
+}
+
 static void record(struct tls_conn *t, enum sift_tcp_dir d,
                    const uint8_t hdr[5], const uint8_t *body, size_t len,
                    int64_t ts)
@@ -504,8 +577,13 @@ static void record(struct tls_conn *t, enum sift_tcp_dir d,
         dir->phase = PH_PLAIN; /* the trial picks the phase */
     }
     if (dir->encrypted && !(hdr[0] == TLS_CT_CHANGE_CIPHER_SPEC &&
-                            is_tls13(t)))
-        return protected_record(t, d, hdr, body, len, ts);
+                            is_tls13(t))) {
+        if (!skippable(t, d, hdr, len))
+            return protected_record(t, d, hdr, body, len, ts);
+        size_t k = len < TLS_RECORD_TAIL ? len : TLS_RECORD_TAIL;
+        counted(t, d, body + len - k, k, len, 0, false, ts);
+        return;
+    }
     content(t, d, hdr[0], body, len, false, ts);
 }
 
@@ -765,9 +843,25 @@ static int on_candidate(void *ctx, const uint8_t hdr[5], const uint8_t *body,
 
 /* --- the connection --------------------------------------------------- */
 
+static bool on_discard(void *ctx, const uint8_t hdr[5])
+{
+    struct rec_ctx *r = ctx;
+    return skippable(r->t, r->d, hdr, (size_t)hdr[3] << 8 | hdr[4]);
+}
+
+static void on_discarded(void *ctx, const uint8_t hdr[5], const uint8_t *tail,
+                         size_t tail_len, size_t len, size_t missing,
+                         int64_t ts)
+{
+    (void)hdr;
+    struct rec_ctx *r = ctx;
+    counted(r->t, r->d, tail, tail_len, len, missing, true, ts);
+}
+
 static struct tls_record_cb callbacks(struct rec_ctx *rc)
 {
-    return (struct tls_record_cb){rc, on_record, on_damaged, on_candidate};
+    return (struct tls_record_cb){rc,           on_record, on_damaged,
+                                  on_candidate, on_discard, on_discarded};
 }
 
 /* The client's first record in the SSLv2 format (§E.2 of RFC 5246):

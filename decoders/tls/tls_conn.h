@@ -29,6 +29,15 @@ struct tls_env {
     void (*deliver)(void *ctx, const struct sift_tls_info *t,
                     enum sift_tcp_dir dir, const uint8_t *p, size_t n,
                     int64_t ts);
+    /* Optional, together: how many of the next plaintext bytes of a
+     * direction the consumer only counts (a body it does not keep), and
+     * n such bytes given as a count. Records wholly inside are then not
+     * decrypted (nor authenticated): TLS 1.2 AEAD records by their
+     * length, TLS 1.3 ones by their last block (inner type, padding). */
+    uint64_t (*countable)(void *ctx, const struct sift_tls_info *t,
+                          enum sift_tcp_dir dir);
+    void (*count)(void *ctx, const struct sift_tls_info *t,
+                  enum sift_tcp_dir dir, uint64_t n, int64_t ts);
     sift_warning_fn warn;
     void *warn_ctx;
 };

@@ -98,6 +98,20 @@ static void deliver(void *ctx, const struct sift_tls_info *t,
         l->cb.data(l->cb.ctx, t->conn, t, dir, p, n, ts);
 }
 
+static uint64_t countable(void *ctx, const struct sift_tls_info *t,
+                          enum sift_tcp_dir dir)
+{
+    struct tls_layer *l = ctx;
+    return l->cb.countable(l->cb.ctx, t->conn, dir);
+}
+
+static void count(void *ctx, const struct sift_tls_info *t,
+                  enum sift_tcp_dir dir, uint64_t n, int64_t ts)
+{
+    struct tls_layer *l = ctx;
+    l->cb.count(l->cb.ctx, t->conn, t, dir, n, ts);
+}
+
 /* Passes bytes on: to the TLS connection, or to the consumer as they are. */
 static void pass(struct tls_layer *l, struct entry *e,
                  const struct sift_tcp_conn *c, enum sift_tcp_dir dir,
@@ -234,6 +248,10 @@ struct tls_layer *tls_layer_new(const struct sift_tls_options *opt,
     l->env.stats = &l->stats;
     l->env.ctx = l;
     l->env.deliver = deliver;
+    if (l->cb.countable != NULL && l->cb.count != NULL) {
+        l->env.countable = countable;
+        l->env.count = count;
+    }
     l->env.warn = cb->warn;
     l->env.warn_ctx = cb->warn_ctx;
     return l;

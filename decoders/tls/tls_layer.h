@@ -27,6 +27,13 @@ struct tls_layer_cb {
     void (*connection)(void *ctx, const struct sift_tls_info *t);
     sift_warning_fn warn;
     void *warn_ctx;
+    /* Optional, together: the consumer's count-only bytes (see struct
+     * tls_env in tls_conn.h). */
+    uint64_t (*countable)(void *ctx, const struct sift_tcp_conn *c,
+                          enum sift_tcp_dir dir);
+    void (*count)(void *ctx, const struct sift_tcp_conn *c,
+                  const struct sift_tls_info *tls, enum sift_tcp_dir dir,
+                  uint64_t n, int64_t ts);
 };
 
 struct tls_layer;

@@ -101,7 +101,10 @@ static void lose(struct tls_record_reader *r, uint64_t skipped)
 static void deliver(struct tls_record_reader *r, int64_t ts,
                     const struct tls_record_cb *cb)
 {
-    if (!r->damaged)
+    if (r->discarding)
+        cb->discarded(cb->ctx, r->hdr, r->tail, r->tail_len, r->blen,
+                      r->missing, ts);
+    else if (!r->damaged)
         cb->record(cb->ctx, r->hdr, r->buf, r->blen, ts);
     else
         cb->damaged(cb->ctx, r->hdr, r->buf, r->blen, r->pieces,
@@ -110,6 +113,7 @@ static void deliver(struct tls_record_reader *r, int64_t ts,
     r->hlen = 0;
     r->npieces = 0;
     r->damaged = r->too_damaged = false;
+    r->discarding = false;
     r->skipped = 0;
 }
 
@@ -125,9 +129,28 @@ static void mark_damaged(struct tls_record_reader *r)
 }
 
 /* Body bytes of a record in step; a damaged body grows its last piece. */
+static void keep_tail(struct tls_record_reader *r, const uint8_t *p, size_t k)
+{
+    if (k >= TLS_RECORD_TAIL) {
+        memcpy(r->tail, p + k - TLS_RECORD_TAIL, TLS_RECORD_TAIL);
+        r->tail_len = TLS_RECORD_TAIL;
+        return;
+    }
+    size_t keep = r->tail_len + k > TLS_RECORD_TAIL ? TLS_RECORD_TAIL - k
+                                                    : r->tail_len;
+    memmove(r->tail, r->tail + r->tail_len - keep, keep);
+    memcpy(r->tail + keep, p, k);
+    r->tail_len = (uint8_t)(keep + k);
+}
+
 static void body_bytes(struct tls_record_reader *r, const uint8_t *p,
                        size_t k)
 {
+    if (r->discarding) {
+        keep_tail(r, p, k);
+        r->have += (uint32_t)k;
+        return;
+    }
     memcpy(r->buf + r->have, p, k);
     if (r->damaged) {
         struct tls_piece *last = r->npieces ? &r->pieces[r->npieces - 1]
@@ -206,6 +229,12 @@ static void feed(struct tls_record_reader *r, const uint8_t *p, size_t n,
             n -= k;
             if (r->hlen == 5 && !r->lost && r->blen == 0)
                 deliver(r, ts, cb);
+            else if (r->hlen == 5 && !r->lost && cb->discard != NULL &&
+                     n < r->blen && cb->discard(cb->ctx, r->hdr)) {
+                r->discarding = true;
+                r->tail_len = 0;
+                r->missing = 0;
+            }
             continue;
         }
         size_t k = r->blen - r->have < n ? r->blen - r->have : n;
@@ -302,10 +331,15 @@ void tls_record_gap(struct tls_record_reader *r, uint64_t n, int64_t ts,
         return;
     }
     /* Inside a body: a hole in this record. */
-    mark_damaged(r);
     uint64_t room = r->blen - r->have;
     uint64_t k = n < room ? n : room;
-    memset(r->buf + r->have, 0, (size_t)k);
+    if (r->discarding) { /* counted: the hole too */
+        r->missing += (uint32_t)k;
+        r->tail_len = 0; /* the tail is what comes after the hole */
+    } else {
+        mark_damaged(r);
+        memset(r->buf + r->have, 0, (size_t)k);
+    }
     r->have += (uint32_t)k;
     if (r->have < r->blen)
         return;
@@ -321,8 +355,13 @@ void tls_record_end(struct tls_record_reader *r, int64_t ts,
         scan(r, ts, cb, 0, true);
     if (!r->lost && r->hlen == 5 && r->have < r->blen) {
         /* The stream stops inside a record: its beginning is salvaged. */
-        mark_damaged(r);
-        memset(r->buf + r->have, 0, r->blen - r->have);
+        if (r->discarding) {
+            r->missing += r->blen - r->have;
+            r->tail_len = 0;
+        } else {
+            mark_damaged(r);
+            memset(r->buf + r->have, 0, r->blen - r->have);
+        }
         r->have = r->blen;
         deliver(r, ts, cb);
     }

@@ -43,7 +43,17 @@ struct tls_record_cb {
      * after it start a plausible record too (1, 0, or -1: not there yet). */
     int (*candidate)(void *ctx, const uint8_t hdr[5], const uint8_t *body,
                      size_t len, uint64_t skipped, int chain, int64_t ts);
+    /* Optional. Asked when a header arrives whose body is not all here:
+     * true when nobody needs the body's bytes, which are then counted,
+     * not kept, and the record comes to `discarded` with the last bytes
+     * of its body (tail_len <= TLS_RECORD_TAIL) instead of to `record`. */
+    bool (*discard)(void *ctx, const uint8_t hdr[5]);
+    void (*discarded)(void *ctx, const uint8_t hdr[5], const uint8_t *tail,
+                      size_t tail_len, size_t len, size_t missing,
+                      int64_t ts); /* missing: body bytes in gaps */
 };
+
+#define TLS_RECORD_TAIL 32
 
 struct tls_record_reader {
     uint8_t hdr[5];
@@ -60,6 +70,10 @@ struct tls_record_reader {
     uint64_t skipped;      /* stream bytes since the last known boundary */
     uint16_t version_hint; /* record version seen so far (0x0303...) */
     uint64_t bytes;        /* stream bytes seen (gaps included) */
+    bool discarding;       /* the body in progress is counted, not kept */
+    uint8_t tail[TLS_RECORD_TAIL]; /* its last bytes */
+    uint8_t tail_len;
+    uint32_t missing;      /* of a discarded body, in gaps */
 };
 
 void tls_record_init(struct tls_record_reader *r);

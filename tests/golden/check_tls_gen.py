@@ -17,6 +17,8 @@ must again be exact. Then the key variants:
       connection 1 alone gives transactions;
   one-direction-keys with S.partial.keys: the requests, no responses;
   keyupdate with S.openssl.keys (OpenSSL's extra labels): same rows.
+And without --bodies (where records wholly inside bodies are counted, not
+decrypted) every size, missing count and flag is the same as with.
 
 usage: check_tls_gen.py PCAPSIFT SRCROOT
 """
@@ -60,6 +62,23 @@ def transactions(pcapsift, pcap, keys):
                     q["target"] if q else "-",
                     str(r["status"]) if r else "-",
                     body_hash(q), body_hash(r), missing))
+    return out
+
+
+def sizes(pcapsift, pcap, keys, bodies):
+    """Every transaction's sizes: without --bodies (or --decode) records
+    wholly inside a body are counted, not decrypted, and must come to the
+    same sizes as when they are decrypted."""
+    out = []
+    for o in run(pcapsift, ["http", "-q", "-F", "jsonl", "--keylog", keys,
+                            pcap] + (["--bodies"] if bodies else [])):
+        if o["type"] != "http":
+            continue
+        row = [o["conn"], o["flags"]]
+        for m in (o["request"], o["response"]):
+            row += [m["body_bytes"], m["body_wire_bytes"],
+                    m["missing_bytes"], m["flags"]] if m else [None]
+        out.append(row)
     return out
 
 
@@ -150,6 +169,11 @@ def main():
             show(name, got, want)
             continue
         bad = variants(pcapsift, gen, name, want)
+        keys = os.path.join(gen, name + ".keys")
+        if sizes(pcapsift, pcap, keys, False) != sizes(pcapsift, pcap, keys,
+                                                        True):
+            bad.append("sizes without --bodies (records counted, not "
+                       "decrypted) differ from those with")
         if bad:
             failed += 1
             print("FAIL %s: %s" % (name, "; ".join(bad)))

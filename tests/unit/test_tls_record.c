@@ -147,8 +147,8 @@ static int on_candidate(void *ctx, const uint8_t hdr[5], const uint8_t *body,
     return 1;
 }
 
-static const struct tls_record_cb cb = {NULL, on_record, on_damaged,
-                                        on_candidate};
+static const struct tls_record_cb cb = {NULL,         on_record, on_damaged,
+                                        on_candidate, NULL,      NULL};
 
 static void reset(void)
 {
