@@ -16,14 +16,6 @@
 
 #include <openssl/crypto.h>
 
-/* Sequence numbers tried for a resync candidate: first near the estimate
- * from the bytes skipped, then outwards; at most this many in all. */
-#define MAX_SEQ_TRIALS 1024
-/* Bytes of trial decryption allowed per direction: 16 MiB, and 64 more
- * for each byte the direction carried (see struct tls_dir). */
-#define TRIAL_BUDGET_BASE (16u << 20)
-#define TRIAL_BUDGET_PER_BYTE 64u
-#define NEAR_WINDOW 32
 
 void tls_conn_warn(struct tls_conn *t, const char *fmt, ...)
 {
@@ -301,7 +293,7 @@ static void on_message(void *ctx, uint8_t type, const uint8_t *body,
 
 /* A key change announced by the record just read (Finished, KeyUpdate,
  * EndOfEarlyData) takes effect from the next record (§5.1). */
-static void apply_switch(struct tls_conn *t, enum sift_tcp_dir d)
+void tls_conn_apply_switch(struct tls_conn *t, enum sift_tcp_dir d)
 {
     struct tls_dir *dir = &t->dir[d];
     if (!dir->switch_pending)
@@ -325,7 +317,7 @@ static void apply_switch(struct tls_conn *t, enum sift_tcp_dir d)
 }
 
 /* The content of a record, decrypted or sent in the clear. */
-static void content(struct tls_conn *t, enum sift_tcp_dir d, uint8_t type,
+void tls_conn_content(struct tls_conn *t, enum sift_tcp_dir d, uint8_t type,
                     const uint8_t *p, size_t n, bool encrypted, int64_t ts)
 {
     struct tls_dir *dir = &t->dir[d];
@@ -367,7 +359,7 @@ static void content(struct tls_conn *t, enum sift_tcp_dir d, uint8_t type,
 
 /* --- records ---------------------------------------------------------- */
 
-static bool is_tls13(const struct tls_conn *t)
+bool tls_conn_is13(const struct tls_conn *t)
 {
     return t->version >= 0x0304 || (t->version == 0 && t->tls13_offered);
 }
@@ -378,13 +370,13 @@ static bool starts_protection(const struct tls_conn *t, enum sift_tcp_dir d,
                               uint8_t type)
 {
     const struct tls_dir *dir = &t->dir[d];
-    if (dir->encrypted || type != TLS_CT_APPLICATION_DATA || !is_tls13(t))
+    if (dir->encrypted || type != TLS_CT_APPLICATION_DATA || !tls_conn_is13(t))
         return false;
     return d == SIFT_TCP_FROM_CLIENT ? t->client_hellos > 0
                                      : t->info.server_hello;
 }
 
-static void count_lost(struct tls_conn *t, enum sift_tcp_dir d, size_t len,
+void tls_conn_count_lost(struct tls_conn *t, enum sift_tcp_dir d, size_t len,
                        int64_t ts)
 {
     struct tls_dir *dir = &t->dir[d];
@@ -431,11 +423,11 @@ static void auth_failure(struct tls_conn *t, enum sift_tcp_dir d,
     } else {
         note_missed(t, dir);
     }
-    count_lost(t, d, len, ts);
+    tls_conn_count_lost(t, d, len, ts);
 }
 
 /* CBC's record sizes: see struct tls_dir. */
-static void learn_size(struct tls_dir *dir, size_t ct, size_t pt)
+void tls_conn_learn_size(struct tls_dir *dir, size_t ct, size_t pt)
 {
     if (tls_cipher_overhead(dir->cipher) != 0)
         return; /* AEAD: the overhead is fixed */
@@ -451,7 +443,7 @@ static void learn_size(struct tls_dir *dir, size_t ct, size_t pt)
 
 /* The plaintext length of a CBC record of ct bytes seen before; 0 when
  * no record of that length was decrypted. */
-static size_t known_size(const struct tls_dir *dir, size_t ct)
+size_t tls_conn_known_size(const struct tls_dir *dir, size_t ct)
 {
     for (unsigned i = 0; i < TLS_SIZES_KEPT; i++)
         if (dir->sizes[i].ct == ct && ct > 0)
@@ -480,18 +472,14 @@ static void protected_record(struct tls_conn *t, enum sift_tcp_dir d,
         return auth_failure(t, d, len, ts);
     dir->fail_streak = 0;
     side->decrypted_records++;
-    learn_size(dir, len, out_len);
-    content(t, d, type, out, out_len, true, ts);
-    apply_switch(t, d);
+    tls_conn_learn_size(dir, len, out_len);
+    tls_conn_content(t, d, type, out, out_len, true, ts);
+    tls_conn_apply_switch(t, d);
 }
 
 static void on_record(void *ctx, const uint8_t hdr[5], const uint8_t *body,
                       size_t len, int64_t ts);
 
-struct rec_ctx {
-    struct tls_conn *t;
-    enum sift_tcp_dir d;
-};
 
 /* --- records nobody reads ---------------------------------------------- */
 
@@ -531,7 +519,7 @@ static void counted(struct tls_conn *t, enum sift_tcp_dir d,
     dir->enc_count++;
     uint64_t seq = dir->seq++;
     size_t pt = len + 5 - tls_cipher_overhead(dir->cipher);
-    if (is_tls13(t) && t->version != 0x0303 && tail_len > 0) {
+    if (tls_conn_is13(t) && t->version != 0x0303 && tail_len > 0) {
         size_t tag = tls_cipher_suffix(dir->cipher);
         uint8_t *buf = t->env->scratch, out[TLS_RECORD_TAIL];
         size_t off = 0, from = len - tail_len;
@@ -566,7 +554,7 @@ static void counted(struct tls_conn *t, enum sift_tcp_dir d,
                                                       it is all body */
 }
 
-static void record(struct tls_conn *t, enum sift_tcp_dir d,
+void tls_conn_record(struct tls_conn *t, enum sift_tcp_dir d,
                    const uint8_t hdr[5], const uint8_t *body, size_t len,
                    int64_t ts)
 {
@@ -577,268 +565,21 @@ static void record(struct tls_conn *t, enum sift_tcp_dir d,
         dir->phase = PH_PLAIN; /* the trial picks the phase */
     }
     if (dir->encrypted && !(hdr[0] == TLS_CT_CHANGE_CIPHER_SPEC &&
-                            is_tls13(t))) {
+                            tls_conn_is13(t))) {
         if (!skippable(t, d, hdr, len))
             return protected_record(t, d, hdr, body, len, ts);
         size_t k = len < TLS_RECORD_TAIL ? len : TLS_RECORD_TAIL;
         counted(t, d, body + len - k, k, len, 0, false, ts);
         return;
     }
-    content(t, d, hdr[0], body, len, false, ts);
+    tls_conn_content(t, d, hdr[0], body, len, false, ts);
 }
 
 static void on_record(void *ctx, const uint8_t hdr[5], const uint8_t *body,
                       size_t len, int64_t ts)
 {
     struct rec_ctx *r = ctx;
-    record(r->t, r->d, hdr, body, len, ts);
-}
-
-/* --- damaged records: the bytes around a hole ------------------------- */
-
-/* Plaintext length and inner type of a salvaged record, from its
- * decrypted tail when the tail is there (pt holds the payload). */
-static size_t salvage_length(struct tls_conn *t, struct tls_dir *dir,
-                             const uint8_t *pt, size_t len, bool tail,
-                             uint8_t *type)
-{
-    struct tls_cipher *c = dir->cipher;
-    const struct tls_suite *s = tls_cipher_suite(c);
-    size_t pre = tls_cipher_prefix(c), suf = tls_cipher_suffix(c);
-    if (len < pre + suf + 1)
-        return 0;
-    size_t room = len - pre - suf;
-    if (tls_suite_is_aead(s)) {
-        if (!is_tls13(t) || t->version == 0x0303)
-            return room;
-        if (!tail)
-            return room - 1; /* no padding, application data: the usual */
-        size_t n = room;
-        while (n > 0 && pt[n - 1] == 0)
-            n--;
-        *type = n > 0 ? pt[n - 1] : 0;
-        return n > 0 ? n - 1 : 0;
-    }
-    if (!tls_suite_is_cbc(s))
-        return room;
-    /* CBC: the padding (and, MAC-then-encrypt, the MAC) end the
-     * decrypted bytes; without the tail, minimal padding is assumed. */
-    if (!tail && known_size(dir, len) > 0)
-        return known_size(dir, len);
-    size_t ct = len - pre - (tls_cipher_etm(c) ? suf : 0);
-    size_t mac = tls_cipher_etm(c) ? 0 : suf;
-    size_t pad = tail ? (size_t)pt[ct - 1] + 1 : 1;
-    return ct >= pad + mac ? ct - pad - mac : 0;
-}
-
-static void on_damaged(void *ctx, const uint8_t hdr[5], const uint8_t *body,
-                       size_t len, const struct tls_piece *pieces,
-                       size_t npieces, int64_t ts)
-{
-    struct rec_ctx *r = ctx;
-    struct tls_conn *t = r->t;
-    enum sift_tcp_dir d = r->d;
-    struct tls_dir *dir = &t->dir[d];
-    t->info.side[d].records++;
-    tls_hs_gap(&dir->hs);
-    if (!dir->encrypted || dir->cipher == NULL || dir->gave_up) {
-        if (dir->encrypted)
-            t->info.side[d].encrypted_records++;
-        t->info.side[d].lost_records++;
-        if (dir->cipher != NULL)
-            dir->seq++;
-        return;
-    }
-    t->info.side[d].encrypted_records++;
-    uint64_t seq = dir->seq++;
-    uint8_t *pt = t->env->scratch;
-    memset(pt, 0, len);
-    bool tail = false;
-    size_t got = 0;
-    struct tls_piece out[TLS_MAX_PIECES];
-    for (size_t i = 0; i < npieces; i++) {
-        size_t off = 0;
-        size_t m = tls_cipher_salvage(dir->cipher, seq, body, pieces[i].from,
-                                      pieces[i].to, len, pt + len, &off);
-        if (m == 0)
-            continue;
-        memcpy(pt + off, pt + len, m);
-        out[got++] = (struct tls_piece){(uint32_t)off, (uint32_t)(off + m)};
-        tail = pieces[i].to == len;
-    }
-    /* TLS 1.3's inner type is read from the tail (when present). */
-    uint8_t type = is_tls13(t) && t->version != 0x0303
-                       ? TLS_CT_APPLICATION_DATA
-                       : hdr[0];
-    size_t pt_len = salvage_length(t, dir, pt, len, tail, &type);
-    if (type != TLS_CT_APPLICATION_DATA || got == 0) {
-        count_lost(t, d, len, ts);
-        return;
-    }
-    t->info.side[d].salvaged_records++;
-    if (tail)
-        learn_size(dir, len, pt_len);
-    size_t pos = 0;
-    for (size_t i = 0; i < got && pos < pt_len; i++) {
-        size_t a = out[i].from, b = out[i].to < pt_len ? out[i].to : pt_len;
-        if (a >= b)
-            continue;
-        if (a > pos)
-            tls_conn_deliver(t, d, NULL, a - pos, ts);
-        else
-            a = pos;
-        tls_conn_deliver(t, d, pt + a, b - a, ts);
-        pos = b;
-    }
-    if (pos < pt_len)
-        tls_conn_deliver(t, d, NULL, pt_len - pos, ts);
-}
-
-/* --- finding the records again after a gap ---------------------------- */
-
-/* The next sequence number to try for a candidate: the explicit nonce,
- * then outwards from the estimate, then every other one up to the cap. */
-struct seq_walk {
-    uint64_t base, est, max, tried;
-    uint64_t hint;
-    bool has_hint;
-    int step;
-};
-
-static bool seq_next(struct seq_walk *w, uint64_t *k)
-{
-    for (;;) {
-        if (w->tried >= MAX_SEQ_TRIALS)
-            return false;
-        int s = w->step++;
-        uint64_t v;
-        if (s == 0) {
-            if (!w->has_hint)
-                continue;
-            v = w->hint;
-        } else if (s <= 2 * NEAR_WINDOW + 1) {
-            int64_t off = (s % 2 ? 1 : -1) * (int64_t)(s / 2);
-            if ((int64_t)w->est + off < 0)
-                continue;
-            v = (uint64_t)((int64_t)w->est + off);
-        } else {
-            v = (uint64_t)(s - 2 * NEAR_WINDOW - 2);
-            if (v > w->max)
-                return false; /* the far walk only climbs */
-            if (v + NEAR_WINDOW >= w->est && v <= w->est + NEAR_WINDOW)
-                continue; /* tried near the estimate */
-        }
-        if (v > w->max || (s > 0 && w->has_hint && v == w->hint))
-            continue;
-        w->tried++;
-        *k = v;
-        return true;
-    }
-}
-
-/* Trial decryption of a candidate record with the current keys; the
- * number of records skipped in *k when it authenticates. */
-static bool find_seq(struct tls_conn *t, struct tls_dir *dir,
-                     const uint8_t hdr[5], const uint8_t *body, size_t len,
-                     uint64_t skipped, uint64_t *k, uint8_t *out,
-                     size_t *out_len, uint8_t *type)
-{
-    size_t ovh = tls_cipher_overhead(dir->cipher);
-    uint64_t avg = dir->enc_count ? dir->enc_bytes / dir->enc_count : 0;
-    if (avg < 22)
-        avg = 5 + TLS_MAX_PLAINTEXT + 22;
-    struct seq_walk w = {0};
-    w.est = (skipped + avg / 2) / avg;
-    w.max = skipped / (ovh > 0 ? ovh + 1 : 22);
-    uint64_t hint;
-    if (tls_cipher_explicit_seq(dir->cipher, body, len, &hint) &&
-        hint >= dir->seq && hint - dir->seq <= w.max) {
-        w.hint = hint - dir->seq;
-        w.has_hint = true;
-    }
-    while (seq_next(&w, k)) {
-        if (dir->trial_bytes + len > TRIAL_BUDGET_BASE +
-                                         TRIAL_BUDGET_PER_BYTE *
-                                             dir->stream_bytes)
-        {
-            if (!dir->warned_budget) {
-                dir->warned_budget = true;
-                tls_conn_warn(t, "%s records after a gap: the trial "
-                              "decryption budget is spent; records are "
-                              "skipped until the stream has carried more",
-                              dir == &t->dir[SIFT_TCP_FROM_CLIENT]
-                                  ? "client"
-                                  : "server");
-            }
-            return false; /* over the budget: no more trials for now */
-        }
-        dir->trial_bytes += len;
-        if (tls_cipher_open(dir->cipher, dir->seq + *k, hdr, body, len, out,
-                            out_len, type) == TLS_OPEN_OK)
-            return true;
-    }
-    return false;
-}
-
-/* Plaintext bytes lost with k records over `skipped` stream bytes. */
-static uint64_t lost_plaintext(const struct tls_dir *dir, uint64_t skipped,
-                               uint64_t k)
-{
-    size_t ovh = tls_cipher_overhead(dir->cipher);
-    if (ovh == 0) { /* CBC: the padding varies */
-        /* Lost records as long as one decrypted before: exact. Else the
-         * longest known record's overhead, or half a block of padding. */
-        const struct tls_size *big = NULL;
-        for (unsigned i = 0; i < TLS_SIZES_KEPT; i++) {
-            const struct tls_size *z = &dir->sizes[i];
-            if (z->ct > 0 && k > 0 && skipped == k * (z->ct + 5))
-                return k * z->pt;
-            if (z->ct > 0 && (big == NULL || z->ct > big->ct))
-                big = z;
-        }
-        ovh = big ? big->ct + 5 - big->pt
-                  : 5 + tls_cipher_prefix(dir->cipher) +
-                        tls_cipher_suffix(dir->cipher) + 8;
-    }
-    return skipped > k * ovh ? skipped - k * ovh : 0;
-}
-
-static int on_candidate(void *ctx, const uint8_t hdr[5], const uint8_t *body,
-                        size_t len, uint64_t skipped, int chain, int64_t ts)
-{
-    struct rec_ctx *r = ctx;
-    struct tls_conn *t = r->t;
-    enum sift_tcp_dir d = r->d;
-    struct tls_dir *dir = &t->dir[d];
-    if (!dir->encrypted || dir->cipher == NULL || dir->gave_up) {
-        /* No keys to tell: the framing's own evidence decides. */
-        if (chain != 1)
-            return chain == 0 ? 0 : -1;
-        t->info.side[d].resyncs++;
-        record(t, d, hdr, body, len, ts);
-        return 1;
-    }
-    if (is_tls13(t) && hdr[0] != TLS_CT_APPLICATION_DATA)
-        return 0;
-    uint64_t k;
-    uint8_t *out = t->env->scratch, type;
-    size_t out_len;
-    if (!find_seq(t, dir, hdr, body, len, skipped, &k, out, &out_len, &type))
-        return 0;
-    struct sift_tls_side *side = &t->info.side[d];
-    side->resyncs++;
-    side->lost_records += k;
-    side->records++;
-    side->encrypted_records++;
-    side->decrypted_records++;
-    uint64_t lost = lost_plaintext(dir, skipped, k);
-    if (lost > 0 && (dir->phase != PH_EARLY || t->info.early_data_accepted))
-        tls_conn_deliver(t, d, NULL, (size_t)lost, ts);
-    dir->seq += k + 1;
-    dir->fail_streak = 0;
-    content(t, d, type, out, out_len, true, ts);
-    apply_switch(t, d);
-    return 1;
+    tls_conn_record(r->t, r->d, hdr, body, len, ts);
 }
 
 /* --- the connection --------------------------------------------------- */
@@ -860,8 +601,8 @@ static void on_discarded(void *ctx, const uint8_t hdr[5], const uint8_t *tail,
 
 static struct tls_record_cb callbacks(struct rec_ctx *rc)
 {
-    return (struct tls_record_cb){rc,           on_record, on_damaged,
-                                  on_candidate, on_discard, on_discarded};
+    return (struct tls_record_cb){rc,           on_record, tls_conn_on_damaged,
+                                  tls_conn_on_candidate, on_discard, on_discarded};
 }
 
 /* The client's first record in the SSLv2 format (§E.2 of RFC 5246):
@@ -989,7 +730,7 @@ static enum sift_tls_outcome settle(const struct tls_conn *t)
         return SIFT_TLS_CIPHER_UNSUPPORTED;
     if (!i->client_hello)
         return SIFT_TLS_NO_CLIENT_HELLO;
-    if (!is_tls13(t) && !i->server_hello)
+    if (!tls_conn_is13(t) && !i->server_hello)
         return SIFT_TLS_NO_SERVER_HELLO;
     bool k0 = had_keys(t, 0), k1 = had_keys(t, 1);
     bool gave_up = t->dir[0].gave_up || t->dir[1].gave_up;

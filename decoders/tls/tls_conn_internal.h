@@ -125,4 +125,28 @@ void tls_conn_warn(struct tls_conn *t, const char *fmt, ...)
 /* Frees what the handshake side owns. */
 void tls_conn_hs_free(struct tls_conn *t);
 
+/* Between tls_conn.c and tls_conn_gap.c (records after a capture gap). */
+struct rec_ctx {
+    struct tls_conn *t;
+    enum sift_tcp_dir d;
+};
+bool tls_conn_is13(const struct tls_conn *t);
+void tls_conn_learn_size(struct tls_dir *dir, size_t ct, size_t pt);
+size_t tls_conn_known_size(const struct tls_dir *dir, size_t ct);
+void tls_conn_count_lost(struct tls_conn *t, enum sift_tcp_dir d, size_t len,
+                         int64_t ts);
+void tls_conn_record(struct tls_conn *t, enum sift_tcp_dir d,
+                     const uint8_t hdr[5], const uint8_t *body, size_t len,
+                     int64_t ts);
+void tls_conn_content(struct tls_conn *t, enum sift_tcp_dir d, uint8_t type,
+                      const uint8_t *p, size_t n, bool encrypted, int64_t ts);
+void tls_conn_apply_switch(struct tls_conn *t, enum sift_tcp_dir d);
+/* The record callbacks of a damaged record and of a resync candidate. */
+void tls_conn_on_damaged(void *ctx, const uint8_t hdr[5], const uint8_t *body,
+                         size_t len, const struct tls_piece *pieces,
+                         size_t npieces, int64_t ts);
+int tls_conn_on_candidate(void *ctx, const uint8_t hdr[5],
+                          const uint8_t *body, size_t len, uint64_t skipped,
+                          int chain, int64_t ts);
+
 #endif
