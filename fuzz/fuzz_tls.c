@@ -8,7 +8,9 @@
  * as a Decryption Secrets Block read mid-file would), bit 4 tls_conn
  * driven directly, every connection taken as TLS, with a session cache of
  * 64 (so that it fills; and the layer's cache of 65536 sessions, cleared
- * and wiped per input, costs more than most inputs). The rest is a script
+ * and wiped per input, costs more than most inputs), bit 5 (with the
+ * layer) a consumer that only counts the server's bytes, so its records
+ * are counted without being decrypted. The rest is a script
  * of runs, each one control byte and a length of 1 byte (2, big-endian,
  * with bit 6), then that many bytes of one direction: bit 0 from the
  * server; bit 1 a gap of that length instead (times 65536 with bit 7);
@@ -79,6 +81,26 @@ static void on_data(void *ctx, const struct sift_tcp_conn *c,
     touch(data, len);
     if (tls != NULL && data != NULL)
         r->plain[s][dir] += len;
+}
+
+/* Bit 5 of the configuration: the consumer only counts the server's
+ * bytes, so records are counted, not decrypted (tls_conn.c's skippable). */
+static uint64_t on_countable(void *ctx, const struct sift_tcp_conn *c,
+                             enum sift_tcp_dir dir)
+{
+    slot_of(ctx, c);
+    return dir == SIFT_TCP_FROM_SERVER ? UINT64_MAX / 2 : 0;
+}
+
+static void on_count(void *ctx, const struct sift_tcp_conn *c,
+                     const struct sift_tls_info *tls, enum sift_tcp_dir dir,
+                     uint64_t n, int64_t ts)
+{
+    struct run *r = ctx;
+    (void)ts;
+    if (tls == NULL || dir != SIFT_TCP_FROM_SERVER)
+        abort(); /* only what was said to be countable */
+    r->plain[slot_of(r, c)][dir] += n;
 }
 
 static void on_close(void *ctx, const struct sift_tcp_event *e)
@@ -189,6 +211,10 @@ static bool drivers_new(struct run *r, uint8_t cfg, struct sift_keylog *keys)
         struct sift_tls_options opt = {caps[cfg & 3]};
         struct tls_layer_cb cb = {r, on_data, on_close, on_end,
                                   on_connection, on_warning, NULL, NULL, NULL};
+        if (cfg & 32) {
+            cb.countable = on_countable;
+            cb.count = on_count;
+        }
         r->layer = tls_layer_new(&opt, keys, &cb);
         return r->layer != NULL;
     }
