@@ -98,18 +98,6 @@ static void json_endpoints(struct jsonw *w, const struct sift_tcp_conn *c)
     jsonw_u64(w, "server_port", c->server_port);
 }
 
-/* RFC 9113 §7 error codes. */
-static const char *h2_error_text(uint32_t code)
-{
-    static const char *const names[] = {
-        "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",
-        "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR",
-        "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR",
-        "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED",
-    };
-    return code < sizeof names / sizeof names[0] ? names[code] : "unknown";
-}
-
 /* HTTP/2: the stream and how it ended; null for HTTP/1.x. */
 static void http2_json(struct jsonw *w, const struct sift_http_transaction *t)
 {
@@ -124,7 +112,7 @@ static void http2_json(struct jsonw *w, const struct sift_http_transaction *t)
     else
         jsonw_null(w, "promised_by");
     if (t->flags & (SIFT_HTTP_H2_RESET | SIFT_HTTP_H2_GOAWAY)) {
-        jsonw_str(w, "error", h2_error_text(t->h2_error));
+        jsonw_str(w, "error", sift_http2_error_name(t->h2_error));
         jsonw_u64(w, "error_code", t->h2_error);
     } else {
         jsonw_null(w, "error");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pcapsift/cursor.h"
+#include "pcapsift/http.h"
 
 /* Bytes held while looking for a frame after a lost header: enough for a
  * default-size frame and the header after it. */
@@ -356,7 +357,7 @@ const char *h2_type_name(uint8_t type)
     return type <= H2_CONTINUATION ? names[type] : "unknown";
 }
 
-const char *h2_error_name(uint32_t code)
+const char *sift_http2_error_name(uint32_t code)
 {
     static const char *const names[] = {
         "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR",

@@ -97,6 +97,5 @@ bool h2_frame_plausible(const struct h2_frame *f, uint32_t max_frame,
                         bool from_client);
 
 const char *h2_type_name(uint8_t type);
-const char *h2_error_name(uint32_t code);
 
 #endif

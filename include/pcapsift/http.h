@@ -75,6 +75,10 @@ enum sift_http_flag {
 
 const char *sift_http_flag_name(uint32_t bit);
 
+/* The RFC 9113 §7 name of an HTTP/2 error code ("CANCEL"...), "unknown"
+ * past the table. */
+const char *sift_http2_error_name(uint32_t code);
+
 struct sift_http_header {
     const char *name;
     size_t name_len;

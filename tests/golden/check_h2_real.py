@@ -14,22 +14,13 @@ the same keys) must be a transaction of pcapsift's.
 
 usage: check_h2_real.py PCAPSIFT SRCROOT
 """
-import base64
 import collections
-import hashlib
 import json
 import os
 import subprocess
 import sys
 
-
-def body_hash(msg):
-    if msg is None or "body" not in msg:
-        return "-"
-    data = msg["body"]
-    raw = base64.b64decode(data) if msg.get("body_encoding") == "base64" \
-        else data.encode("utf-8")
-    return hashlib.sha256(raw).hexdigest() if raw else "-"
+from checklib import body_hash, read_tsv, same_sizes
 
 
 def header(msg, name):
@@ -39,33 +30,14 @@ def header(msg, name):
     return None
 
 
-def sizes(pcapsift, real, cap, bodies):
-    """(conn, stream) -> body sizes and flags: without --bodies, records
-    and DATA wholly inside bodies are counted, not decrypted or copied,
-    and must come to the same figures."""
+def key_args(real, cap):
     keys = os.path.join(real, cap.split(".")[0] + ".keys")
-    args = ["--keylog", keys] if os.path.exists(keys) and \
+    return ["--keylog", keys] if os.path.exists(keys) and \
         not cap.endswith(".dsb.pcapng") else []
-    p = subprocess.run([pcapsift, "http", "-q", "-F", "jsonl"] + args +
-                       (["--bodies"] if bodies else []) +
-                       [os.path.join(real, cap)], capture_output=True,
-                       timeout=300)
-    out = {}
-    for line in p.stdout.splitlines():
-        o = json.loads(line)
-        if o["type"] != "http":
-            continue
-        key = (o["conn"], o["http2"]["stream"] if o["http2"] else 0)
-        out[key] = [o["flags"]] + [
-            (m["body_bytes"], m["body_wire_bytes"], m["missing_bytes"])
-            if m else None for m in (o["request"], o["response"])]
-    return out
 
 
 def transactions(pcapsift, real, cap):
-    keys = os.path.join(real, cap.split(".")[0] + ".keys")
-    args = ["--keylog", keys] if os.path.exists(keys) and \
-        not cap.endswith(".dsb.pcapng") else []
+    args = key_args(real, cap)
     p = subprocess.run([pcapsift, "http", "-q", "--bodies", "-F", "jsonl"] +
                        args + [os.path.join(real, cap)], capture_output=True,
                        timeout=300, env={"PATH": os.environ.get("PATH", "")})
@@ -88,12 +60,6 @@ def transactions(pcapsift, real, cap):
             "status": str(r["status"]) if r else "-",
             "req": body_hash(q), "resp": body_hash(r), "flags": o["flags"]}
     return got, sorted(conns)
-
-
-def read_tsv(path):
-    with open(path) as f:
-        head = f.readline().rstrip("\n").split("\t")
-        return [dict(zip(head, l.rstrip("\n").split("\t"))) for l in f]
 
 
 def partial(note):
@@ -150,8 +116,8 @@ def main():
             if (conn, int(s["stream_id"])) not in got:
                 bad.append("tshark's conn %s stream %s %s not in pcapsift's"
                            % (key_conn, s["stream_id"], s.get("path", "")))
-        if sizes(pcapsift, real, cap, False) != sizes(pcapsift, real, cap,
-                                                       True):
+        if not same_sizes(pcapsift, key_args(real, cap) +
+                          [os.path.join(real, cap)]):
             bad.append("sizes without --bodies differ from those with")
         if bad:
             failures += 1

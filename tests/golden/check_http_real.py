@@ -9,22 +9,13 @@ payload; no transaction at all where the manifest says TLS.
 
 usage: check_http_real.py PCAPSIFT SRCROOT
 """
-import base64
 import collections
-import hashlib
 import json
 import os
 import subprocess
 import sys
 
-
-def body_hash(msg, key="body", enc="body_encoding"):
-    if msg is None or key not in msg:
-        return "-"
-    data = msg[key]
-    raw = base64.b64decode(data) if msg.get(enc) == "base64" \
-        else data.encode("utf-8")
-    return hashlib.sha256(raw).hexdigest() if raw else "-"
+from checklib import body_hash
 
 
 def observed(pcapsift, path):

@@ -22,31 +22,10 @@ decrypted) every size, missing count and flag is the same as with.
 
 usage: check_tls_gen.py PCAPSIFT SRCROOT
 """
-import base64
-import collections
-import hashlib
-import json
 import os
-import subprocess
 import sys
 
-
-def body_hash(msg):
-    if msg is None or "body" not in msg:
-        return "-"
-    data = msg["body"]
-    raw = base64.b64decode(data) if msg.get("body_encoding") == "base64" \
-        else data.encode("utf-8")
-    return hashlib.sha256(raw).hexdigest() if raw else "-"
-
-
-def run(pcapsift, args):
-    p = subprocess.run([pcapsift] + args, capture_output=True, timeout=120,
-                       env={"PATH": os.environ.get("PATH", "")})
-    if p.returncode != 0:
-        raise RuntimeError("%s: exit %d: %s" % (" ".join(args), p.returncode,
-                                                 p.stderr[:400]))
-    return [json.loads(x) for x in p.stdout.splitlines()]
+from checklib import body_hash, run, same_sizes
 
 
 def transactions(pcapsift, pcap, keys):
@@ -62,23 +41,6 @@ def transactions(pcapsift, pcap, keys):
                     q["target"] if q else "-",
                     str(r["status"]) if r else "-",
                     body_hash(q), body_hash(r), missing))
-    return out
-
-
-def sizes(pcapsift, pcap, keys, bodies):
-    """Every transaction's sizes: without --bodies (or --decode) records
-    wholly inside a body are counted, not decrypted, and must come to the
-    same sizes as when they are decrypted."""
-    out = []
-    for o in run(pcapsift, ["http", "-q", "-F", "jsonl", "--keylog", keys,
-                            pcap] + (["--bodies"] if bodies else [])):
-        if o["type"] != "http":
-            continue
-        row = [o["conn"], o["flags"]]
-        for m in (o["request"], o["response"]):
-            row += [m["body_bytes"], m["body_wire_bytes"],
-                    m["missing_bytes"], m["flags"]] if m else [None]
-        out.append(row)
     return out
 
 
@@ -170,8 +132,7 @@ def main():
             continue
         bad = variants(pcapsift, gen, name, want)
         keys = os.path.join(gen, name + ".keys")
-        if sizes(pcapsift, pcap, keys, False) != sizes(pcapsift, pcap, keys,
-                                                        True):
+        if not same_sizes(pcapsift, ["--keylog", keys, pcap]):
             bad.append("sizes without --bodies (records counted, not "
                        "decrypted) differ from those with")
         if bad:

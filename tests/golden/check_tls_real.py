@@ -28,33 +28,13 @@ what tshark 4.0 decrypts with the same keys.
 
 usage: check_tls_real.py PCAPSIFT SRCROOT
 """
-import base64
 import collections
-import hashlib
-import json
 import os
-import subprocess
 import sys
 
+from checklib import body_hash, read_tsv, run, same_sizes
+
 HOLES_LOST = 1448 + 880 + 1448  # large-holes.dropped.txt
-
-
-def body_hash(msg, key="body", enc="body_encoding"):
-    if msg is None or key not in msg:
-        return "-"
-    data = msg[key]
-    raw = base64.b64decode(data) if msg.get(enc) == "base64" \
-        else data.encode("utf-8")
-    return hashlib.sha256(raw).hexdigest() if raw else "-"
-
-
-def run(pcapsift, args):
-    p = subprocess.run([pcapsift] + args, capture_output=True, timeout=300,
-                       env={"PATH": os.environ.get("PATH", "")})
-    if p.returncode != 0:
-        raise RuntimeError("%s: exit %d: %s" % (" ".join(args), p.returncode,
-                                                 p.stderr[:400]))
-    return [json.loads(x) for x in p.stdout.splitlines()]
 
 
 def key_args(real, cap, keys=None):
@@ -85,30 +65,9 @@ def transactions(pcapsift, real, cap, keys=None):
     return rows
 
 
-def sizes(pcapsift, real, cap, bodies):
-    """Every transaction's body sizes, missing counts and flags: without
-    --bodies records wholly inside bodies are counted, not decrypted, and
-    must give the same."""
-    out = []
-    for o in run(pcapsift, ["http", "-q", "-F", "jsonl"] + key_args(real, cap)
-                 + (["--bodies"] if bodies else []) +
-                 [os.path.join(real, cap)]):
-        if o["type"] == "http":
-            out.append([o["flags"]] + [
-                (m["body_bytes"], m["missing_bytes"], m["flags"]) if m
-                else None for m in (o["request"], o["response"])])
-    return out
-
-
 def connections(pcapsift, real, cap, keys=None):
     return run(pcapsift, ["tls", "-F", "jsonl"] + key_args(real, cap, keys) +
                [os.path.join(real, cap)])
-
-
-def read_tsv(path):
-    with open(path) as f:
-        head = f.readline().rstrip("\n").split("\t")
-        return [dict(zip(head, line.rstrip("\n").split("\t"))) for line in f]
 
 
 def version_name(v):
@@ -246,8 +205,8 @@ def main():
         items += c.check_transactions(cap, want[cap]) or 0
         c.check_connections(cap, want[cap], shark[cap])
         c.check_tshark_http(cap, shark_http[cap])
-        if sizes(pcapsift, real, cap, False) != sizes(pcapsift, real, cap,
-                                                       True):
+        if not same_sizes(pcapsift, key_args(real, cap) +
+                          [os.path.join(real, cap)]):
             c.fail(cap, "sizes without --bodies differ from those with")
         print("%s %s" % ("FAIL" if len(c.failures) > before else "ok", cap))
     c.check_variants()
