@@ -132,8 +132,8 @@ static void map_shrunk(struct sift_source *s)
  * SIGBUS, when the file has shrunk under the mapping. */
 static void map_ensure(struct sift_source *s, size_t upto)
 {
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     while (s->map_ahead < upto && s->map_ahead < s->mem_len) {
+        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE); /* not per packet */
         size_t from = s->map_ahead;
         size_t len = s->mem_len - from < MAP_STEP ? s->mem_len - from
                                                   : MAP_STEP;

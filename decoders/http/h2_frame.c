@@ -131,8 +131,8 @@ static void data_bytes(struct h2_reader *r, const uint8_t *p, size_t n,
 
 static bool keep_payload(struct h2_reader *r, const uint8_t *p, size_t n)
 {
-    if (r->f.length > r->max_buffered || r->damaged)
-        return true; /* counted, not kept */
+    if (r->f.length > r->max_buffered || r->damaged || p == NULL)
+        return true; /* counted, not kept (p NULL: only DATA is counted) */
     if (r->len + n > r->cap) {
         size_t cap = r->cap ? r->cap : 256;
         while (cap < r->len + n)

@@ -329,25 +329,39 @@ static size_t feed_start(struct http_stream *s, const uint8_t *p, size_t n,
 
 /* --- header blocks and trailer sections ------------------------------- */
 
-/* Scans for the empty line that ends a block; true when found. */
+/* The line-ending state after the n bytes at p, none of them LF, that
+ * follow an LF (nl 1), an LF CR (nl 2) or anything else (nl 0): only a lone
+ * CR right after an LF keeps the block's end in sight. */
+static int nl_after(int nl, const uint8_t *p, size_t n)
+{
+    if (n == 0)
+        return nl;
+    return n == 1 && p[0] == '\r' && nl == 1 ? 2 : 0;
+}
+
+/* Scans for the empty line that ends a block ("\n\n" or "\n\r\n"); true
+ * when found. Jumps from LF to LF with memchr: a head is mostly the bytes
+ * between them. */
 static bool scan_block(struct http_stream *s, const uint8_t *p, size_t n,
                        size_t *used)
 {
     size_t i = 0;
     bool done = false;
     while (i < n) {
-        uint8_t c = p[i++];
-        if (c == '\n') {
-            if (s->nl >= 1) {
-                done = true;
-                break;
-            }
-            s->nl = 1;
-        } else if (c == '\r' && s->nl == 1) {
-            s->nl = 2;
-        } else {
-            s->nl = 0;
+        const uint8_t *lf = memchr(p + i, '\n', n - i);
+        if (lf == NULL) {
+            s->nl = nl_after(s->nl, p + i, n - i);
+            i = n;
+            break;
         }
+        size_t at = (size_t)(lf - p);
+        int nl = nl_after(s->nl, p + i, at - i);
+        i = at + 1;
+        if (nl >= 1) {
+            done = true;
+            break;
+        }
+        s->nl = 1;
     }
     collect(s, p, i, s->lim.max_head);
     s->head_bytes += i;

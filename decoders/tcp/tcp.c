@@ -122,29 +122,54 @@ static void check_close(struct tcp_table *t, struct conn *c,
 
 /* ---- the table --------------------------------------------------------- */
 
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+/* One 64-bit word into the hash: a multiply and a fold, so every input bit
+ * reaches the low bits the table indexes with. */
+static uint64_t mix(uint64_t h, uint64_t w)
 {
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 1099511628211ull; /* FNV-1a */
-    return h;
+    h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 32);
+}
+
+struct endpoint_words {
+    uint64_t hi, lo, port;
+};
+
+static struct endpoint_words endpoint_words(const struct sift_ip_addr *a,
+                                            uint16_t port)
+{
+    struct endpoint_words w;
+    memcpy(&w.hi, a->bytes, 8);
+    memcpy(&w.lo, a->bytes + 8, 8);
+    w.port = port;
+    return w;
+}
+
+static bool words_less(const struct endpoint_words *a,
+                       const struct endpoint_words *b)
+{
+    if (a->hi != b->hi)
+        return a->hi < b->hi;
+    if (a->lo != b->lo)
+        return a->lo < b->lo;
+    return a->port < b->port;
 }
 
 /* The same value for both directions of a connection: the two endpoints
  * are hashed in a fixed order (the smaller first), from a per-table random
  * seed, so neither symmetry (a ^ b is 0 whenever the endpoints are equal)
- * nor a chosen input can pile connections into one chain. */
+ * nor a chosen input can pile connections into one chain. Word-wise: the
+ * byte-wise FNV-1a it replaces was 8% of a JSON Lines run. */
 static uint64_t conn_hash(uint64_t seed, const struct sift_packet *p)
 {
-    uint8_t a[18], b[18];
-    memcpy(a, p->src.bytes, 16);
-    memcpy(a + 16, &p->sport, 2);
-    memcpy(b, p->dst.bytes, 16);
-    memcpy(b + 16, &p->dport, 2);
-    bool swap = memcmp(a, b, sizeof a) > 0;
-    uint64_t h = hash_bytes(seed, swap ? b : a, sizeof a);
-    h = hash_bytes(h, swap ? a : b, sizeof a);
-    return h ^ (h >> 29); /* the table uses the low bits */
+    struct endpoint_words a = endpoint_words(&p->src, p->sport);
+    struct endpoint_words b = endpoint_words(&p->dst, p->dport);
+    const struct endpoint_words *x = words_less(&b, &a) ? &b : &a;
+    const struct endpoint_words *y = x == &a ? &b : &a;
+    uint64_t h = mix(seed, x->hi);
+    h = mix(h, x->lo);
+    h = mix(h, x->port << 16 | y->port);
+    h = mix(h, y->hi);
+    return mix(h, y->lo);
 }
 
 static bool endpoint_is(const struct sift_ip_addr *a, uint16_t port,
