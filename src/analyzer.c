@@ -29,6 +29,7 @@ struct sift_analyzer {
     const struct sift_record *current; /* the record being fed, or NULL */
     uint8_t *unknown_warned; /* by interface (global id): warned already */
     size_t unknown_cap;
+    uint32_t shard, shards; /* only this shard of the packets (--shard) */
 };
 
 /* An interface whose link type has no decoder is said once: its packets
@@ -226,6 +227,15 @@ int sift_analyzer_new(const struct sift_callbacks *cb,
                               "no memory for an analyzer");
     if (cb != NULL)
         a->cb = *cb;
+    if (opt != NULL && opt->shards > 1) {
+        if (opt->shard >= opt->shards) {
+            free(a);
+            return sift_error_set(err, SIFT_ERR_ARGUMENT, SIFT_LAYER_NONE, 0,
+                                  "shard out of range");
+        }
+        a->shard = opt->shard;
+        a->shards = opt->shards;
+    }
     const struct sift_ipfrag_limits *lim =
         opt != NULL && opt->ipfrag.max_datagrams != 0 ? &opt->ipfrag : NULL;
     void *wctx = a->cb.warning_ctx != NULL ? a->cb.warning_ctx : a->cb.ctx;
@@ -251,6 +261,8 @@ void sift_analyzer_feed(struct sift_analyzer *a, const struct sift_record *rec)
     if ((p.flags & SIFT_PKT_FRAGMENT) &&
         sift_ipfrag_add(a->frag, &p, &datagram) == 1)
         out = &datagram;
+    if (a->shards > 1 && sift_packet_shard(out, a->shards) != a->shard)
+        return;
     /* TCP first: the events a segment causes reach the callbacks before
      * the packet itself, so a packet listing can show them. */
     a->current = rec;

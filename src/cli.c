@@ -78,6 +78,8 @@ static void usage(FILE *out)
             "                     repeatable; SSLKEYLOGFILE is read too, and\n"
             "                     pcap-ng decryption secrets blocks\n"
             "  --extract-keys OUT keys: write the secrets found as a key log\n"
+            "  --shard K/N        only the connections of shard K of N (1..N),\n"
+            "                     to split one capture among N workers\n"
             "  --progress, --no-progress\n"
             "                     progress on standard error (default: when "
             "it is a\n"
@@ -156,12 +158,30 @@ static bool parse_size(const char *s, uint64_t *out)
     return true;
 }
 
+/* "K/N", 1 <= K <= N <= 65536: shard K (kept 0-based) of N. */
+static bool parse_shard(const char *s, uint32_t *k, uint32_t *n)
+{
+    char *end;
+    errno = 0;
+    unsigned long kk = strtoul(s, &end, 10);
+    if (end == s || *end != '/' || errno != 0 || s[0] == '-' || s[0] == '+')
+        return false;
+    const char *ns = end + 1;
+    unsigned long nn = strtoul(ns, &end, 10);
+    if (end == ns || *end != '\0' || errno != 0 || ns[0] == '-' ||
+        ns[0] == '+' || kk < 1 || nn > 65536 || kk > nn)
+        return false;
+    *k = (uint32_t)(kk - 1);
+    *n = (uint32_t)nn;
+    return true;
+}
+
 static int parse_options(int argc, char **argv, struct cli_options *o)
 {
     enum { OPT_STRICT = 256, OPT_EVENTS, OPT_CONN, OPT_DIR, OPT_BODIES,
            OPT_NO_BODIES, OPT_MAX_BODY, OPT_HOST, OPT_URL, OPT_METHOD,
            OPT_STATUS, OPT_DECODE, OPT_PROGRESS,
-           OPT_NO_PROGRESS, OPT_KEYLOG, OPT_EXTRACT_KEYS };
+           OPT_NO_PROGRESS, OPT_KEYLOG, OPT_EXTRACT_KEYS, OPT_SHARD };
     static const struct option longs[] = {
         {"format", required_argument, NULL, 'F'},
         {"output", required_argument, NULL, 'o'},
@@ -182,6 +202,7 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"extract-keys", required_argument, NULL, OPT_EXTRACT_KEYS},
+        {"shard", required_argument, NULL, OPT_SHARD},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -213,6 +234,11 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         case OPT_NO_PROGRESS: o->progress = 0; break;
         case OPT_KEYLOG: o->keylog_files[o->keylog_count++] = optarg; break;
         case OPT_EXTRACT_KEYS: o->extract_keys = optarg; break;
+        case OPT_SHARD:
+            if (!parse_shard(optarg, &o->shard, &o->shards))
+                return usage_error("--shard '%s' is not K/N with 1 <= K <= N "
+                                   "<= 65536", optarg);
+            break;
         case 'h': usage(stdout); return -1;
         case 'V': printf("pcapsift %s\n", SIFT_VERSION); return -1;
         default:
@@ -249,6 +275,10 @@ static int run(const struct cli_options *parsed, const char **positional,
         return usage_error("unknown command '%s'", positional[0]);
     static const char *const stdin_only[] = {"-"};
     o.command = cmd->name;
+    if (o.shards > 1 && (strcmp(cmd->name, "info") == 0 ||
+                         strcmp(cmd->name, "keys") == 0))
+        return usage_error("%s: --shard is for the commands that follow "
+                           "connections", cmd->name);
     if (cmd->takes_pattern) {
         if (npos < 2)
             return usage_error("%s: a PATTERN is needed", cmd->name);

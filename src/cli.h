@@ -37,6 +37,7 @@ struct cli_options {
     struct sift_keylog *keylog; /* their secrets and SSLKEYLOGFILE's */
     const char *extract_keys;   /* keys --extract-keys OUT */
     const struct sift_analyzer_options *analyzer; /* NULL: defaults */
+    uint32_t shard, shards; /* --shard K/N: K - 1 and N; shards 0: all */
     const char **files; /* "-" when none was given */
     int file_count;
 };

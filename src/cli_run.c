@@ -137,7 +137,12 @@ void cli_run_capture(const char *path, const struct cli_options *o,
     struct sift_source *src = NULL;
     struct sift_reader *rd = NULL;
     struct sift_analyzer *an = NULL;
-    if (sift_analyzer_new(&acb, o->analyzer, &an, &err) != SIFT_OK) {
+    struct sift_analyzer_options aopt = {0};
+    if (o->analyzer != NULL)
+        aopt = *o->analyzer;
+    aopt.shard = o->shard;
+    aopt.shards = o->shards;
+    if (sift_analyzer_new(&acb, &aopt, &an, &err) != SIFT_OK) {
         report_fatal(o, &err);
         return;
     }

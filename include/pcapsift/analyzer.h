@@ -62,6 +62,10 @@ struct sift_analyzer_options {
      * shared by several analyzers. NULL: the analyzer keeps its own, fed
      * by sift_analyzer_add_secrets() only. */
     struct sift_keylog *keylog;
+    /* Keep only the packets of shard `shard` of `shards`
+     * (sift_packet_shard(), pcapsift/packet.h), after IP reassembly: the
+     * others are not analyzed and not reported. shards 0 or 1: all. */
+    uint32_t shard, shards;
 };
 
 struct sift_analyzer;

@@ -101,6 +101,14 @@ void sift_decode_transport(struct sift_packet *p, const uint8_t *data,
 /* True when a decoder exists for this LINKTYPE_ value. */
 bool sift_linktype_supported(uint32_t linktype);
 
+/* The shard, 0 to count - 1, of a packet: a hash of its two endpoints
+ * (addresses and ports; zeros where the packet has none), the same for both
+ * directions, on every machine and in every version of this library, so
+ * workers splitting one capture agree. Every packet of a TCP connection or
+ * UDP flow has the same shard; an IP fragment not yet reassembled has that
+ * of its address pair. count 0 or 1: always 0. */
+uint32_t sift_packet_shard(const struct sift_packet *p, uint32_t count);
+
 /* Text of an address ("192.0.2.1", "2001:db8::1"); buf has 46 bytes. */
 const char *sift_ip_addr_text(const struct sift_ip_addr *a, char buf[46]);
 

@@ -461,6 +461,39 @@ START_TEST(prefix_sweep)
 }
 END_TEST
 
+/* --shard's hash is a contract between machines and versions: workers
+ * splitting one capture must agree, so its values are pinned here. */
+START_TEST(shard_is_symmetric_and_stable)
+{
+    struct sift_packet p;
+    memset(&p, 0, sizeof p);
+    p.src.family = p.dst.family = 4;
+    memcpy(p.src.bytes, "\x0a\x00\x00\x01", 4);
+    memcpy(p.dst.bytes, "\x0a\x00\x00\x02", 4);
+    p.sport = 40001;
+    p.dport = 80;
+    ck_assert_uint_eq(sift_packet_shard(&p, 1000), 407);
+    ck_assert_uint_eq(sift_packet_shard(&p, 7), 6);
+    ck_assert_uint_eq(sift_packet_shard(&p, 2), 1);
+    ck_assert_uint_eq(sift_packet_shard(&p, 1), 0);
+    ck_assert_uint_eq(sift_packet_shard(&p, 0), 0);
+    struct sift_packet q = p;
+    q.src = p.dst;
+    q.dst = p.src;
+    q.sport = p.dport;
+    q.dport = p.sport;
+    ck_assert_uint_eq(sift_packet_shard(&q, 1000), 407);
+    /* Every shard gets some of 4,000 client ports, none much more. */
+    unsigned counts[4] = {0};
+    for (uint16_t port = 1024; port < 5024; port++) {
+        p.sport = port;
+        counts[sift_packet_shard(&p, 4)]++;
+    }
+    for (int i = 0; i < 4; i++)
+        ck_assert(counts[i] > 850 && counts[i] < 1150);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("decode");
@@ -477,6 +510,7 @@ static Suite *suite(void)
     tcase_add_test(t, not_ip_unknown_link_and_ipv4_fragment);
     tcase_add_test(t, cut_captures_are_flagged);
     tcase_add_test(t, prefix_sweep);
+    tcase_add_test(t, shard_is_symmetric_and_stable);
     suite_add_tcase(s, t);
     return s;
 }
