@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The pipeline of ARCHITECTURE.md: record -> link/IP decode -> fragment
  * reassembly -> TCP -> TLS -> HTTP -> the user's callbacks. Each stage is
- * a plain call; nothing is queued between them. */
+ * a plain call; nothing is queued between them, except with two threads
+ * (analyzer_thread.c), where TCP's output is queued for TLS and HTTP. */
 #include "pcapsift/analyzer.h"
 
 #include <stdio.h>
@@ -9,28 +10,10 @@
 #include <string.h>
 
 #include "pcapsift/linktype.h"
+#include "analyzer_internal.h"
 #include "http_layer.h"
 #include "tcp_table.h"
 #include "tls_layer.h"
-
-/* The type of a pcap-ng Decryption Secrets Block holding a TLS key log. */
-#define DSB_TLS_KEY_LOG 0x544c534bu
-
-struct sift_analyzer {
-    struct sift_callbacks cb;
-    struct sift_ipfrag *frag;
-    struct tcp_table *tcp; /* NULL when nobody listens for TCP */
-    struct tls_layer *tls; /* NULL when nobody listens for TLS or HTTP */
-    struct http_layer *http; /* NULL when nobody listens for HTTP */
-    struct sift_keylog *keylog;
-    bool own_keylog;
-    uint32_t secrets_blocks;
-    uint64_t late_warned; /* connections already said to have missed keys */
-    const struct sift_record *current; /* the record being fed, or NULL */
-    uint8_t *unknown_warned; /* by interface (global id): warned already */
-    size_t unknown_cap;
-    uint32_t shard, shards; /* only this shard of the packets (--shard) */
-};
 
 /* An interface whose link type has no decoder is said once: its packets
  * are counted, not decoded. */
@@ -59,8 +42,7 @@ static void warn_unknown_link(struct sift_analyzer *a,
              name ? name : "unknown");
     struct sift_warning w = {SIFT_WARN_HEADER, SIFT_LAYER_LINK, rec->offset,
                              rec->number, msg};
-    a->cb.on_warning(a->cb.warning_ctx != NULL ? a->cb.warning_ctx
-                                               : a->cb.ctx, &w);
+    analyzer_front_warning(a, &w);
 }
 
 static bool wants_http(const struct sift_callbacks *cb)
@@ -81,7 +63,7 @@ static bool wants_tcp(const struct sift_callbacks *cb)
 
 /* With the TLS layer on, TCP's callbacks come here first: the user's own
  * TCP callbacks see the bytes, then TLS (and through it HTTP) reads them. */
-static void tcp_event_to_tls(void *ctx, const struct sift_tcp_event *e)
+void analyzer_tcp_event(void *ctx, const struct sift_tcp_event *e)
 {
     struct sift_analyzer *a = ctx;
     if (a->cb.on_tcp_event != NULL)
@@ -89,7 +71,7 @@ static void tcp_event_to_tls(void *ctx, const struct sift_tcp_event *e)
     tls_layer_event(a->tls, e);
 }
 
-static void tcp_data_to_tls(void *ctx, const struct sift_tcp_conn *c,
+void analyzer_tcp_data(void *ctx, const struct sift_tcp_conn *c,
                             enum sift_tcp_dir dir, const uint8_t *data,
                             size_t len, uint64_t offset, int64_t ts_ns)
 {
@@ -99,7 +81,7 @@ static void tcp_data_to_tls(void *ctx, const struct sift_tcp_conn *c,
     tls_layer_data(a->tls, c, dir, data, len, ts_ns);
 }
 
-static void tcp_end_to_tls(void *ctx, const struct sift_tcp_conn *c)
+void analyzer_tcp_end(void *ctx, const struct sift_tcp_conn *c)
 {
     struct sift_analyzer *a = ctx;
     tls_layer_end(a->tls, c);
@@ -157,9 +139,9 @@ static void tls_warning(void *ctx, const struct sift_warning *w)
     if (a->cb.on_warning == NULL)
         return;
     struct sift_warning located = *w;
-    if (located.record == 0 && a->current != NULL) {
-        located.record = a->current->number;
-        located.offset = a->current->offset;
+    if (located.record == 0 && a->here.record != 0) {
+        located.record = a->here.record;
+        located.offset = a->here.offset;
     }
     a->cb.on_warning(a->cb.warning_ctx != NULL ? a->cb.warning_ctx
                                                : a->cb.ctx, &located);
@@ -208,8 +190,14 @@ static struct tcp_table *start_tcp(struct sift_analyzer *a,
     if (wants_tls(&a->cb)) {
         if (!start_app_layers(a, opt, wctx))
             return NULL;
-        tcb = (struct tcp_callbacks){a, tcp_event_to_tls, tcp_data_to_tls,
-                                     tcp_end_to_tls, a->cb.on_warning, wctx};
+        tcb = (struct tcp_callbacks){a, analyzer_tcp_event, analyzer_tcp_data,
+                                     analyzer_tcp_end, analyzer_front_warning,
+                                     a};
+        if (a->threaded)
+            tcb = (struct tcp_callbacks){a, analyzer_queue_event,
+                                         analyzer_queue_data,
+                                         analyzer_queue_end,
+                                         analyzer_front_warning, a};
     }
     const struct sift_tcp_limits *lim =
         opt != NULL && opt->tcp.max_connections != 0 ? &opt->tcp : NULL;
@@ -236,13 +224,18 @@ int sift_analyzer_new(const struct sift_callbacks *cb,
         a->shard = opt->shard;
         a->shards = opt->shards;
     }
+    /* Two threads when there is a layer above TCP to give the second one,
+     * and no per-packet callback, which would have to run on the first. */
+    a->threaded = opt != NULL && opt->threads >= 2 && wants_tls(&a->cb) &&
+                  a->cb.on_packet == NULL;
     const struct sift_ipfrag_limits *lim =
         opt != NULL && opt->ipfrag.max_datagrams != 0 ? &opt->ipfrag : NULL;
     void *wctx = a->cb.warning_ctx != NULL ? a->cb.warning_ctx : a->cb.ctx;
-    a->frag = sift_ipfrag_new(lim, a->cb.on_warning, wctx);
+    a->frag = sift_ipfrag_new(lim, analyzer_front_warning, a);
     if (wants_tcp(&a->cb))
         a->tcp = start_tcp(a, opt, wctx);
-    if (a->frag == NULL || (wants_tcp(&a->cb) && a->tcp == NULL)) {
+    if (a->frag == NULL || (wants_tcp(&a->cb) && a->tcp == NULL) ||
+        (a->threaded && !analyzer_thread_start(a))) {
         sift_analyzer_free(a);
         return sift_error_set(err, SIFT_ERR_NOMEM, SIFT_LAYER_IP, 0,
                               "no memory for the analyzer's tables");
@@ -265,13 +258,20 @@ void sift_analyzer_feed(struct sift_analyzer *a, const struct sift_record *rec)
         return;
     /* TCP first: the events a segment causes reach the callbacks before
      * the packet itself, so a packet listing can show them. */
-    a->current = rec;
+    struct analyzer_where *here = a->threaded ? &a->feed_here : &a->here;
     if (a->tcp != NULL && out->protocol == 6 && out->tcp.header_len != 0 &&
-        !(out->flags & (SIFT_PKT_FRAGMENT | SIFT_PKT_MALFORMED)))
+        !(out->flags & (SIFT_PKT_FRAGMENT | SIFT_PKT_MALFORMED))) {
+        *here = (struct analyzer_where){rec->number, rec->offset};
         tcp_table_packet(a->tcp, out);
-    a->current = NULL;
+        *here = (struct analyzer_where){0, 0};
+    }
     if (a->cb.on_packet != NULL)
         a->cb.on_packet(a->cb.ctx, out);
+}
+
+void sift_analyzer_warn(struct sift_analyzer *a, const struct sift_warning *w)
+{
+    analyzer_front_warning(a, w);
 }
 
 void sift_analyzer_finish(struct sift_analyzer *a)
@@ -280,12 +280,16 @@ void sift_analyzer_finish(struct sift_analyzer *a)
     sift_ipfrag_expire(a->frag, INT64_MAX);
     if (a->tcp != NULL)
         tcp_table_finish(a->tcp);
+    if (a->threaded)
+        analyzer_thread_stop(a);
 }
 
 void sift_analyzer_free(struct sift_analyzer *a)
 {
     if (a == NULL)
         return;
+    if (a->threaded)
+        analyzer_thread_stop(a); /* not finished: what is queued still runs */
     sift_ipfrag_free(a->frag);
     tcp_table_free(a->tcp);
     tls_layer_free(a->tls);
@@ -293,6 +297,7 @@ void sift_analyzer_free(struct sift_analyzer *a)
     if (a->own_keylog)
         sift_keylog_free(a->keylog);
     free(a->unknown_warned);
+    analyzer_thread_free(a);
     free(a);
 }
 
@@ -312,6 +317,16 @@ void sift_analyzer_add_secrets(struct sift_analyzer *a,
 {
     if (a->keylog == NULL || s->type != DSB_TLS_KEY_LOG)
         return;
+    if (a->threaded && a->thread_running) {
+        analyzer_queue_secrets(a, s); /* in order with the records */
+        return;
+    }
+    analyzer_add_secrets_now(a, s);
+}
+
+void analyzer_add_secrets_now(struct sift_analyzer *a,
+                              const struct sift_secrets *s)
+{
     char origin[64];
     snprintf(origin, sizeof origin, "decryption secrets block %u (section "
              "%u)", ++a->secrets_blocks, s->section);

@@ -78,6 +78,8 @@ static void usage(FILE *out)
             "                     repeatable; SSLKEYLOGFILE is read too, and\n"
             "                     pcap-ng decryption secrets blocks\n"
             "  --extract-keys OUT keys: write the secrets found as a key log\n"
+            "  -j, --threads N    1 (default) or 2: TLS, HTTP and writing on a\n"
+            "                     second thread (same output, byte for byte)\n"
             "  --shard K/N        only the connections of shard K of N (1..N),\n"
             "                     to split one capture among N workers\n"
             "  --progress, --no-progress\n"
@@ -203,17 +205,23 @@ static int parse_options(int argc, char **argv, struct cli_options *o)
         {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"extract-keys", required_argument, NULL, OPT_EXTRACT_KEYS},
         {"shard", required_argument, NULL, OPT_SHARD},
+        {"threads", required_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+F:o:qhV", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+F:o:j:qhV", longs, NULL)) != -1) {
         switch (c) {
         case 'F': o->format = optarg; break;
         case 'o': o->output = optarg; break;
         case 'q': o->quiet = true; break;
+        case 'j':
+            if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
+                return usage_error("-j '%s': 1 or 2 threads", optarg);
+            o->threads = (unsigned)(optarg[0] - '0');
+            break;
         case OPT_STRICT: o->strict = true; break;
         case OPT_EVENTS: o->events = true; break;
         case OPT_CONN: o->conn_ids = optarg; break;

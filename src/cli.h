@@ -38,6 +38,7 @@ struct cli_options {
     const char *extract_keys;   /* keys --extract-keys OUT */
     const struct sift_analyzer_options *analyzer; /* NULL: defaults */
     uint32_t shard, shards; /* --shard K/N: K - 1 and N; shards 0: all */
+    unsigned threads;       /* -j N: 1 or 2 */
     const char **files; /* "-" when none was given */
     int file_count;
 };

@@ -70,7 +70,10 @@ static void on_secrets(void *ctx, const struct sift_secrets *s)
 static void reader_warning(void *ctx, const struct sift_warning *w)
 {
     struct read_ctx *r = ctx;
-    diag_warning(r->diag, w);
+    if (r->an != NULL)
+        sift_analyzer_warn(r->an, w); /* in order with the analyzer's */
+    else
+        diag_warning(r->diag, w);
 }
 
 static void prescan_secrets(void *ctx, const struct sift_secrets *s)
@@ -142,6 +145,7 @@ void cli_run_capture(const char *path, const struct cli_options *o,
         aopt = *o->analyzer;
     aopt.shard = o->shard;
     aopt.shards = o->shards;
+    aopt.threads = o->threads;
     if (sift_analyzer_new(&acb, &aopt, &an, &err) != SIFT_OK) {
         report_fatal(o, &err);
         return;

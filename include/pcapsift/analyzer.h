@@ -66,6 +66,14 @@ struct sift_analyzer_options {
      * (sift_packet_shard(), pcapsift/packet.h), after IP reassembly: the
      * others are not analyzed and not reported. shards 0 or 1: all. */
     uint32_t shard, shards;
+    /* 2: TLS, HTTP and the callbacks run on a second thread, fed from the
+     * caller's (which reads, decodes and reassembles TCP) through a queue;
+     * the callbacks come in the same order with the same contents as with
+     * one thread, but on that thread, one at a time. Used only when TLS or
+     * HTTP runs and there is no on_packet callback; otherwise, and for 0
+     * or 1, everything runs in sift_analyzer_feed()'s caller. The stats
+     * below may be read only after sift_analyzer_finish(). */
+    unsigned threads;
 };
 
 struct sift_analyzer;
@@ -74,6 +82,11 @@ struct sift_analyzer;
 int sift_analyzer_new(const struct sift_callbacks *cb,
                       const struct sift_analyzer_options *opt,
                       struct sift_analyzer **out, struct sift_error *err);
+
+/* A warning from the caller (e.g. its reader's) in order with the
+ * analyzer's own: with two threads it is queued behind what is already
+ * queued, and given to on_warning on the second thread. */
+void sift_analyzer_warn(struct sift_analyzer *a, const struct sift_warning *w);
 
 /* Runs one record through the layers. */
 void sift_analyzer_feed(struct sift_analyzer *a, const struct sift_record *rec);
