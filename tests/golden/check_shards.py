@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+from checklib import captures, keylog_args
+
 COMMANDS = [
     ["http", "--bodies", "-F", "jsonl"],
     ["flows", "-F", "jsonl"],
@@ -60,22 +62,6 @@ def canonical(records):
                 o.pop(k)
         out.append(json.dumps(o, sort_keys=True))
     return sorted(out)
-
-
-def captures(root):
-    for d, _, files in os.walk(os.path.join(root, "testdata")):
-        for f in sorted(files):
-            if f.endswith((".pcap", ".pcapng", ".gz", ".zst")):
-                yield os.path.join(d, f)
-
-
-def keylog_args(path):
-    base = path
-    for ext in (".gz", ".zst", ".pcapng", ".pcap"):
-        if base.endswith(ext):
-            base = base[: -len(ext)]
-    return ["--keylog", base + ".keys"] if os.path.exists(base + ".keys") \
-        else []
 
 
 def main():

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from check_shards import captures, keylog_args
+from checklib import captures, keylog_args
 
 COMMANDS = [
     ["http", "-F", "jsonl"],

@@ -57,3 +57,22 @@ def sizes(pcapsift, args, bodies):
 
 def same_sizes(pcapsift, args):
     return sizes(pcapsift, args, False) == sizes(pcapsift, args, True)
+
+
+def captures(root):
+    """Every capture under ROOT/testdata, in a fixed order."""
+    for d, dirs, files in os.walk(os.path.join(root, "testdata")):
+        dirs.sort()
+        for f in sorted(files):
+            if f.endswith((".pcap", ".pcapng", ".gz", ".zst")):
+                yield os.path.join(d, f)
+
+
+def keylog_args(path):
+    """--keylog X.keys when the key log sits beside capture X."""
+    base = path
+    for ext in (".gz", ".zst", ".pcapng", ".pcap"):
+        if base.endswith(ext):
+            base = base[: -len(ext)]
+    return ["--keylog", base + ".keys"] if os.path.exists(base + ".keys") \
+        else []
